@@ -1,0 +1,66 @@
+"""The one place configuration is read: rxconfig, the app, Alembic and Celery all use it."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parents[2]
+DEV_SECRET = "dev-only-insecure-secret-key-change-me"  # noqa: S105 - refused outside development
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=ROOT / ".env", extra="ignore")
+
+    ENVIRONMENT: Literal["development", "test", "production"] = "development"
+    DATABASE_URL: str = f"sqlite:///{ROOT / 'data' / 'mediconnect.db'}"
+    # Unset means the embedded default: in-process cache and event bus, Celery tasks run eagerly.
+    REDIS_URL: str | None = None
+    SECRET_KEY: SecretStr = SecretStr(DEV_SECRET)
+    TIMEZONE: str = "Africa/Johannesburg"
+    CURRENCY: str = "ZAR"
+
+    FRONTEND_PORT: int = 3000
+    BACKEND_PORT: int = 8000
+    PUBLIC_URL: str = "http://localhost:3000"
+    API_URL: str = "http://localhost:8000"
+    UPLOAD_DIR: Path = ROOT / "data" / "uploads"
+
+    TWILIO_ACCOUNT_SID: str = ""
+    TWILIO_AUTH_TOKEN: SecretStr = SecretStr("")
+    TWILIO_FROM_NUMBER: str = ""
+    # Points the Twilio SDK at a stand-in (tests, staging); empty means Twilio's own API.
+    TWILIO_API_BASE: str = ""
+
+    SMTP_HOST: str = "localhost"
+    SMTP_PORT: int = 25
+    SMTP_USERNAME: str = ""
+    SMTP_PASSWORD: SecretStr = SecretStr("")
+    SMTP_USE_TLS: bool = False
+    SMTP_FROM: str = "MediConnect <no-reply@mediconnect.local>"
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        if self.ENVIRONMENT != "development" and self.SECRET_KEY.get_secret_value() == DEV_SECRET:
+            raise ValueError("SECRET_KEY must be set outside development")
+        if len(self.SECRET_KEY.get_secret_value()) < 16:
+            raise ValueError("SECRET_KEY must be at least 16 characters")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.DATABASE_URL.startswith("sqlite")
+
+    @property
+    def embedded(self) -> bool:
+        """True when running without Redis: cache, event bus and tasks stay in-process."""
+        return not self.REDIS_URL
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
