@@ -10,7 +10,7 @@ from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parents[2]
-DEV_SECRET = "dev-only-insecure-secret-key-change-me"  # noqa: S105 - refused outside development
+DEV_SECRET = "dev-only-insecure-secret-key-change-me"
 
 
 class Settings(BaseSettings):

@@ -51,7 +51,9 @@ class Appointment(SQLModel, table=True):
         sa.CheckConstraint("scheduled_start < scheduled_end", name="start_before_end"),
         sa.CheckConstraint("price >= 0", name="price_nonneg"),
         sa.CheckConstraint("status <> 'cancelled' OR cancelled_at IS NOT NULL", name="cancelled_has_time"),
-        sa.CheckConstraint("ended_at IS NULL OR started_at IS NULL OR started_at <= ended_at", name="started_before_ended"),
+        sa.CheckConstraint(
+            "ended_at IS NULL OR started_at IS NULL OR started_at <= ended_at", name="started_before_ended"
+        ),
         sa.Index(None, "doctor_id", "scheduled_start"),
         sa.Index(None, "clinic_id", "scheduled_start"),
         sa.Index(None, "patient_id", "scheduled_start"),

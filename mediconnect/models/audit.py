@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from mediconnect.models.base import pk, now_field
+from mediconnect.models.base import now_field, pk
 
 
 class AuditLog(SQLModel, table=True):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 from decimal import Decimal
+from enum import StrEnum as StrEnum  # re-exported for the table modules
 from typing import Any
 
 import sqlalchemy as sa
@@ -77,11 +78,6 @@ def enum_type(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
         values_callable=lambda e: [m.value for m in e],
         validate_strings=True,
     )
-
-
-class StrEnum(str, enum.Enum):
-    def __str__(self) -> str:
-        return str(self.value)
 
 
 def pk() -> Any:

@@ -24,7 +24,9 @@ class Invoice(SQLModel, table=True):
     __tablename__ = "invoices"
     __table_args__ = (
         sa.CheckConstraint("total = medical_aid_portion + patient_portion", name="portions_sum"),
-        sa.CheckConstraint("total >= 0 AND medical_aid_portion >= 0 AND patient_portion >= 0", name="amounts_nonneg"),
+        sa.CheckConstraint(
+            "total >= 0 AND medical_aid_portion >= 0 AND patient_portion >= 0", name="amounts_nonneg"
+        ),
         sa.CheckConstraint("amount_paid >= 0", name="paid_nonneg"),
         sa.Index(None, "clinic_id", "issued_at"),
         sa.Index(None, "status", "due_date"),
@@ -32,7 +34,9 @@ class Invoice(SQLModel, table=True):
 
     id: int | None = pk()
     number: str = Field(max_length=24, unique=True)
-    appointment_id: int | None = Field(default=None, foreign_key="appointments.id", unique=True, nullable=True)
+    appointment_id: int | None = Field(
+        default=None, foreign_key="appointments.id", unique=True, nullable=True
+    )
     patient_id: int | None = fk("patients.id")
     clinic_id: int | None = fk("clinics.id", index=False)
     doctor_id: int | None = fk("doctors.id", nullable=True)
@@ -138,7 +142,9 @@ class Claim(SQLModel, table=True):
     __tablename__ = "claims"
     __table_args__ = (
         sa.CheckConstraint("claimed_amount >= 0", name="claimed_nonneg"),
-        sa.CheckConstraint("approved_amount IS NULL OR approved_amount <= claimed_amount", name="approved_le_claimed"),
+        sa.CheckConstraint(
+            "approved_amount IS NULL OR approved_amount <= claimed_amount", name="approved_le_claimed"
+        ),
         sa.Index(None, "status", "submitted_at"),
     )
 
@@ -233,4 +239,6 @@ class ClinicSubscription(SQLModel, table=True):
     monthly_fee: Decimal = money_field()
     started_on: date
     ended_on: date | None = None
-    status: SubscriptionStatus = enum_field(SubscriptionStatus, "subscription_status", SubscriptionStatus.ACTIVE)
+    status: SubscriptionStatus = enum_field(
+        SubscriptionStatus, "subscription_status", SubscriptionStatus.ACTIVE
+    )

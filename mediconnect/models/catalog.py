@@ -52,7 +52,9 @@ class SchemeTariff(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("scheme_id", "service_id"),
         sa.CheckConstraint("tariff_cap >= 0", name="cap_nonneg"),
-        sa.CheckConstraint("coverage_percent IS NULL OR coverage_percent BETWEEN 0 AND 100", name="coverage_range"),
+        sa.CheckConstraint(
+            "coverage_percent IS NULL OR coverage_percent BETWEEN 0 AND 100", name="coverage_range"
+        ),
     )
 
     id: int | None = pk()

@@ -119,7 +119,9 @@ class Prescription(SQLModel, table=True):
     refills_used: int = 0
     remaining_doses: int = 0
     next_refill_on: date | None = None
-    status: PrescriptionStatus = enum_field(PrescriptionStatus, "prescription_status", PrescriptionStatus.ACTIVE)
+    status: PrescriptionStatus = enum_field(
+        PrescriptionStatus, "prescription_status", PrescriptionStatus.ACTIVE
+    )
 
 
 class DoseStatus(StrEnum):

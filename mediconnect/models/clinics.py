@@ -155,7 +155,9 @@ class MaintenanceWindow(SQLModel, table=True):
     starts_at: datetime = ts_field(nullable=False)
     ends_at: datetime = ts_field(nullable=False)
     planned: bool = True
-    status: MaintenanceStatus = enum_field(MaintenanceStatus, "maintenance_status", MaintenanceStatus.SCHEDULED)
+    status: MaintenanceStatus = enum_field(
+        MaintenanceStatus, "maintenance_status", MaintenanceStatus.SCHEDULED
+    )
     impact: str | None = Field(default=None, max_length=200)
     created_at: datetime = now_field()
 

@@ -36,7 +36,9 @@ class Notification(SQLModel, table=True):
     template: str = Field(max_length=60)
     to_address: str = Field(max_length=254)
     subject: str | None = Field(default=None, max_length=200)
-    status: NotificationStatus = enum_field(NotificationStatus, "notification_status", NotificationStatus.QUEUED)
+    status: NotificationStatus = enum_field(
+        NotificationStatus, "notification_status", NotificationStatus.QUEUED
+    )
     provider: str | None = Field(default=None, max_length=20)
     provider_id: str | None = Field(default=None, max_length=64)
     attempts: int = 0

@@ -84,7 +84,10 @@ class OperatingCost(SQLModel, table=True):
     """Monthly operating costs per clinic and category: cost per patient and cost analysis."""
 
     __tablename__ = "operating_costs"
-    __table_args__ = (sa.UniqueConstraint("clinic_id", "month", "category"), sa.CheckConstraint("amount >= 0", name="amount_nonneg"))
+    __table_args__ = (
+        sa.UniqueConstraint("clinic_id", "month", "category"),
+        sa.CheckConstraint("amount >= 0", name="amount_nonneg"),
+    )
 
     id: int | None = pk()
     clinic_id: int | None = fk("clinics.id", ondelete="CASCADE")

@@ -75,7 +75,10 @@ class MembershipStatus(StrEnum):
 
 class MedicalAidMembership(SQLModel, table=True):
     __tablename__ = "medical_aid_memberships"
-    __table_args__ = (sa.UniqueConstraint("patient_id", "scheme_id"), sa.UniqueConstraint("scheme_id", "policy_number", "dependant_code"))
+    __table_args__ = (
+        sa.UniqueConstraint("patient_id", "scheme_id"),
+        sa.UniqueConstraint("scheme_id", "policy_number", "dependant_code"),
+    )
 
     id: int | None = pk()
     patient_id: int | None = fk("patients.id", ondelete="CASCADE")

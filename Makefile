@@ -1,0 +1,70 @@
+# Two commands do all set-up on a fresh machine:
+#   make run   - the app with demo data on the embedded default (SQLite, no Redis)
+#   make test  - the whole test suite (add TEST_DATABASE_URL / REDIS_URL for PostgreSQL and Redis)
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+BUN := .tools/node_modules/.bin/bun
+# Reflex 0.10 wants Node >= 22 for npm; bun from the npm registry builds the frontend instead.
+REFLEX := PATH=$(CURDIR)/.tools/node_modules/.bin:$$PATH REFLEX_USE_SYSTEM_BUN=1 $(VENV)/bin/reflex
+PYTEST_ARGS ?=
+
+.PHONY: run test setup setup-dev chromium migrate seed lint typecheck bench prod worker beat clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+$(BUN):
+	npm install --prefix .tools --no-fund --no-audit --loglevel=error bun@1.4.4
+
+setup: $(VENV)/.installed $(BUN)
+
+setup-dev: setup $(VENV)/.dev-installed chromium
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
+chromium:
+	@if ! command -v chromium >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+		else echo "chromium is missing: install Debian's chromium package (needs root)"; exit 1; fi; \
+	fi
+
+migrate: setup
+	$(PY) -m mediconnect.cli migrate
+
+seed: migrate
+	$(PY) -m mediconnect.cli seed --scale demo --if-empty
+
+run: seed
+	$(PY) -m mediconnect.cli demo-logins
+	$(REFLEX) run --env prod
+
+test: setup-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup-dev
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+typecheck: setup-dev
+	$(VENV)/bin/mypy
+
+bench: setup-dev
+	$(PY) -m bench.seed_large
+
+# Production mode: PostgreSQL + Redis, several backend processes, a Celery worker and beat.
+prod: setup
+	$(PY) -m mediconnect.cli migrate
+	$(REFLEX) run --env prod --backend-only & \
+	$(VENV)/bin/celery -A workers.celery_app worker --loglevel=info & \
+	$(VENV)/bin/celery -A workers.celery_app beat --loglevel=info & \
+	$(REFLEX) run --env prod --frontend-only; wait
+
+clean:
+	rm -rf .web .states test-artifacts

@@ -1,0 +1,78 @@
+"""The page decorator (ARCHITECTURE convention 6): layout, title, on_load and allowed roles.
+
+    @page(route="/analytics/revenue/", title="Revenue", roles={Role.ADMIN, Role.ANALYTICS_STAFF},
+          on_load=RevenueState.load)
+    def revenue() -> rx.Component: ...
+
+``roles`` adds a server-side on_load guard that sends other visitors away. It is a
+courtesy, not the protection: handlers that read protected data check the caller again.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Sequence
+
+import reflex as rx
+from reflex.event import EventType
+
+from mediconnect.features.shell.components import footer, top_bar
+from mediconnect.features.shell.state import SessionState
+from mediconnect.features.shell.theme import FAVICON, MAX_WIDTH
+from mediconnect.models.users import Role
+
+BRAND = "MediConnect"
+DEFAULT_DESCRIPTION = (
+    "Book radiology scans online with live availability, see medical aid cover and "
+    "co-payment before you confirm, and receive reports securely."
+)
+
+# Which roles each decorated route admits; None means public. Read by tests and by the
+# permission layer when it needs to list what a role can reach.
+PAGE_ROLES: dict[str, frozenset[Role] | None] = {}
+
+
+def layout(content: rx.Component, *, full_width: bool = False) -> rx.Component:
+    main = content if full_width else rx.box(content, max_width=MAX_WIDTH, margin_x="auto", padding="1.5em")
+    return rx.flex(
+        top_bar(),
+        rx.box(main, as_="main", flex="1", width="100%"),
+        footer(),
+        direction="column",
+        min_height="100vh",
+        width="100%",
+    )
+
+
+def page(
+    *,
+    route: str,
+    title: str,
+    roles: Iterable[Role] | None = None,
+    on_load: EventType[()] | Sequence[EventType[()]] | None = None,
+    description: str = DEFAULT_DESCRIPTION,
+    full_width: bool = False,
+) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
+    allowed = frozenset(roles) if roles is not None else None
+    events: list = []
+    if allowed is not None:
+        events.append(SessionState.require_roles(sorted(role.value for role in allowed)))
+    if on_load is not None:
+        events.extend(on_load if isinstance(on_load, Sequence) else [on_load])
+
+    def decorator(content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
+        @functools.wraps(content)
+        def wrapped() -> rx.Component:
+            return layout(content(), full_width=full_width)
+
+        PAGE_ROLES[route] = allowed
+        rx.page(
+            route=route,
+            title=title if BRAND in title else f"{title} · {BRAND}",
+            description=description,
+            image=FAVICON,
+            on_load=events or None,
+        )(wrapped)
+        return wrapped
+
+    return decorator

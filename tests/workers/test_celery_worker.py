@@ -1,0 +1,67 @@
+"""Celery runs tasks eagerly in the embedded default, and through a real worker with Redis."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_embedded_mode_runs_tasks_in_process() -> None:
+    code = (
+        "from workers.celery_app import app; from workers.system import ping;"
+        "assert app.conf.task_always_eager; r = ping.delay().get(timeout=5);"
+        "assert r['pong'] and r['database']['ok'], r; print('ok')"
+    )
+    env = {**os.environ, "REDIS_URL": ""}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
+
+
+def test_real_worker_executes_task_over_redis(redis_url: str, tmp_path: Path) -> None:
+    env = {**os.environ, "REDIS_URL": redis_url}
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "workers.celery_app",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=warning",
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=open(tmp_path / "worker.log", "w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        code = (
+            "from workers.celery_app import app; from workers.system import ping;"
+            "assert not app.conf.task_always_eager; r = ping.delay().get(timeout=60);"
+            "assert r['pong'] and r['database']['ok'], r; print(r['database']['backend'])"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=90
+        )
+        assert out.returncode == 0, out.stderr + (tmp_path / "worker.log").read_text()
+        assert out.stdout.strip() in {"sqlite", "postgresql"}
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
