@@ -4,9 +4,9 @@ from logging.config import fileConfig
 from typing import Any
 
 import sqlalchemy as sa
-from alembic import context
 from sqlmodel.sql.sqltypes import AutoString
 
+from alembic import context
 from mediconnect.core.db import make_engine, normalise_url
 from mediconnect.core.settings import get_settings
 from mediconnect.models import metadata

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-
 from alembic.script import ScriptDirectory
+
 from mediconnect.core.db import make_engine
 from mediconnect.models import metadata
 from tests.support.databases import alembic_config, downgrade, migrate

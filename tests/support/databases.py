@@ -6,9 +6,9 @@ import os
 import uuid
 
 import sqlalchemy as sa
-from alembic import command
 from alembic.config import Config
 
+from alembic import command
 from mediconnect.core.db import make_engine, normalise_url
 from mediconnect.core.settings import ROOT
 

@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -26,6 +24,7 @@ def test_embedded_mode_runs_tasks_in_process() -> None:
 
 def test_real_worker_executes_task_over_redis(redis_url: str, tmp_path: Path) -> None:
     env = {**os.environ, "REDIS_URL": redis_url}
+    log = (tmp_path / "worker.log").open("w")
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -44,7 +43,7 @@ def test_real_worker_executes_task_over_redis(redis_url: str, tmp_path: Path) ->
         ],
         cwd=ROOT,
         env=env,
-        stdout=open(tmp_path / "worker.log", "w"),
+        stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
@@ -65,3 +64,4 @@ def test_real_worker_executes_task_over_redis(redis_url: str, tmp_path: Path) ->
             worker.wait(timeout=15)
         except subprocess.TimeoutExpired:
             worker.kill()
+        log.close()
