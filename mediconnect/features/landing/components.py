@@ -126,9 +126,9 @@ def booking_preview() -> rx.Component:
             ),
             rx.separator(size="4"),
             _quote_row("Scan fee", "R 4 850.00"),
-            _quote_row("Medical aid cover", "− R 4 100.00"),
+            _quote_row("Medical aid cover", "-R 4 100.00"),
             _quote_row("Your co-payment", "R 750.00", strong=True),
-            rx.button("Confirm booking", size="3", width="100%", tab_index=-1, aria_hidden="true"),
+            rx.button("Confirm booking", size="3", width="100%", tab_index=-1),
             spacing="3",
             width="100%",
         ),
@@ -136,4 +136,7 @@ def booking_preview() -> rx.Component:
         width="100%",
         max_width="380px",
         box_shadow="0 24px 48px -24px rgba(15, 118, 110, 0.35)",
+        # Decoration only: not clickable, and screen readers skip it.
+        pointer_events="none",
+        aria_hidden="true",
     )
