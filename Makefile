@@ -61,10 +61,9 @@ bench: setup-dev
 # Production mode: PostgreSQL + Redis, several backend processes, a Celery worker and beat.
 prod: setup
 	$(PY) -m mediconnect.cli migrate
-	$(REFLEX) run --env prod --backend-only & \
 	$(VENV)/bin/celery -A workers.celery_app worker --loglevel=info & \
 	$(VENV)/bin/celery -A workers.celery_app beat --loglevel=info & \
-	$(REFLEX) run --env prod --frontend-only; wait
+	$(REFLEX) run --env prod; kill %1 %2; wait
 
 clean:
 	rm -rf .web .states test-artifacts

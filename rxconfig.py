@@ -1,6 +1,7 @@
 import reflex as rx
 
 from mediconnect.core.settings import get_settings
+from mediconnect.features.shell.theme import app_theme
 
 settings = get_settings()
 
@@ -9,12 +10,15 @@ config = rx.Config(
     app_module_import="mediconnect.app",
     telemetry_enabled=False,
     show_built_with_reflex=False,
-    frontend_port=settings.FRONTEND_PORT,
-    backend_port=settings.BACKEND_PORT,
-    api_url=settings.API_URL,
+    # Prod mode serves everything on one port, so the frontend talks to its own origin.
+    frontend_port=settings.PORT,
+    backend_port=settings.PORT,
+    api_url=settings.PUBLIC_URL,
     deploy_url=settings.PUBLIC_URL,
     # Our own Settings/Alembic own the database; Reflex's rx.Model machinery stays off.
     db_url=None,
     redis_url=settings.REDIS_URL,
-    cors_allowed_origins=[settings.PUBLIC_URL, settings.API_URL],
+    cors_allowed_origins=[settings.PUBLIC_URL],
+    plugins=[rx.plugins.RadixThemesPlugin(theme=app_theme())],
+    disable_plugins=[rx.plugins.SitemapPlugin],
 )

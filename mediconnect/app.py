@@ -6,11 +6,12 @@ import reflex as rx
 
 from mediconnect.api.router import create_api
 from mediconnect.features.landing import page as _landing  # noqa: F401 - registers its pages
-from mediconnect.features.shell.theme import GLOBAL_STYLE, app_theme
+from mediconnect.features.shell import not_found as _not_found  # noqa: F401 - registers the 404 page
+from mediconnect.features.shell.theme import FAVICON, GLOBAL_STYLE
 
 app = rx.App(
-    theme=app_theme(),
     style=GLOBAL_STYLE,
     html_lang="en",
+    head_components=[rx.el.link(rel="icon", href=FAVICON, type="image/svg+xml")],
     api_transformer=create_api(),
 )

@@ -8,7 +8,9 @@ credentials in it, and the health endpoint is public.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
+import tomllib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
@@ -17,12 +19,28 @@ from typing import Any, Literal, TypeVar
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
+from mediconnect.core.settings import ROOT
+
 T = TypeVar("T")
 A = TypeVar("A")
 
 # A health probe must answer fast even when a dependency hangs (an unreachable PostgreSQL
 # host otherwise waits for the OS TCP timeout, minutes).
 PROBE_TIMEOUT_S = 3.0
+
+
+@functools.cache
+def app_version() -> str:
+    try:
+        return metadata.version("mediconnect")
+    except metadata.PackageNotFoundError:
+        pass
+    # Run from a checkout without `pip install -e .`: the version is still in pyproject.toml.
+    try:
+        with (ROOT / "pyproject.toml").open("rb") as f:
+            return str(tomllib.load(f)["project"]["version"])
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return "unknown"
 
 
 @dataclass(frozen=True)
@@ -45,7 +63,7 @@ class RedisHealth:
 class HealthReport:
     database: DatabaseHealth
     redis: RedisHealth
-    version: str = field(default_factory=lambda: app_version())
+    version: str = field(default_factory=app_version)
 
     @property
     def status(self) -> Literal["ok", "degraded"]:
@@ -65,20 +83,13 @@ class HealthReport:
         }
 
 
-def app_version() -> str:
-    try:
-        return metadata.version("mediconnect")
-    except metadata.PackageNotFoundError:
-        return "0.0.0+dev"
-
-
 def check_database(engine: Engine) -> DatabaseHealth:
     backend = engine.dialect.name
     started = time.perf_counter()
     try:
         with engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
-    except Exception as exc:
+    except Exception as exc:  # any failure means "down": reported, never raised
         return DatabaseHealth(ok=False, backend=backend, error=type(exc).__name__)
     return DatabaseHealth(ok=True, backend=backend, latency_ms=_ms_since(started))
 
@@ -94,7 +105,7 @@ def check_redis(redis_url: str | None) -> RedisHealth:
     )
     try:
         client.ping()
-    except Exception as exc:
+    except Exception as exc:  # any failure means "down": reported, never raised
         return RedisHealth(ok=False, mode="redis", error=type(exc).__name__)
     finally:
         client.close()

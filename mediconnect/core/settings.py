@@ -24,10 +24,9 @@ class Settings(BaseSettings):
     TIMEZONE: str = "Africa/Johannesburg"
     CURRENCY: str = "ZAR"
 
-    FRONTEND_PORT: int = 3000
-    BACKEND_PORT: int = 8000
+    # Reflex prod mode serves the frontend, its WebSocket and our /api routes on one port.
+    PORT: int = 3000
     PUBLIC_URL: str = "http://localhost:3000"
-    API_URL: str = "http://localhost:8000"
     UPLOAD_DIR: Path = ROOT / "data" / "uploads"
 
     TWILIO_ACCOUNT_SID: str = ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mediconnect.features.shell.theme import MAX_WIDTH
+from mediconnect.features.shell.theme import GUTTER, MAX_WIDTH
 
 
 def section(*children: rx.Component, background: str | None = None, **props) -> rx.Component:
@@ -13,7 +13,7 @@ def section(*children: rx.Component, background: str | None = None, **props) -> 
             *children,
             max_width=MAX_WIDTH,
             margin_x="auto",
-            padding_x=["1.25em", "1.25em", "2em"],
+            padding_x=GUTTER,
             padding_y=["3em", "3em", "4.5em"],
         ),
         width="100%",
@@ -25,7 +25,7 @@ def section(*children: rx.Component, background: str | None = None, **props) -> 
 def section_heading(eyebrow: str, title: str, lead: str) -> rx.Component:
     return rx.vstack(
         rx.text(eyebrow, size="2", weight="bold", color=rx.color("accent", 11), text_transform="uppercase"),
-        rx.heading(title, size=rx.breakpoints(initial="7", md="8"), weight="bold"),
+        rx.heading(title, as_="h2", size=rx.breakpoints(initial="7", md="8"), weight="bold"),
         rx.text(lead, size="4", color=rx.color("gray", 11), max_width="44em"),
         spacing="3",
         margin_bottom="2.5em",
@@ -47,7 +47,7 @@ def feature_card(icon: str, title: str, text: str) -> rx.Component:
                 border_radius="12px",
                 background=rx.color("accent", 3),
             ),
-            rx.heading(title, size="4", weight="bold"),
+            rx.heading(title, as_="h3", size="4", weight="bold"),
             rx.text(text, size="3", color=rx.color("gray", 11)),
             spacing="3",
         ),
@@ -60,7 +60,7 @@ def role_card(icon: str, who: str, sees: str) -> rx.Component:
     return rx.hstack(
         rx.icon(icon, size=22, color=rx.color("accent", 11), flex_shrink="0", margin_top="2px"),
         rx.vstack(
-            rx.text(who, size="3", weight="bold"),
+            rx.heading(who, as_="h3", size="3", weight="bold"),
             rx.text(sees, size="2", color=rx.color("gray", 11)),
             spacing="1",
         ),
@@ -83,7 +83,7 @@ def step(number: str, title: str, text: str) -> rx.Component:
             border_radius="50%",
             background=rx.color("accent", 9),
         ),
-        rx.heading(title, size="4"),
+        rx.heading(title, as_="h3", size="4"),
         rx.text(text, size="3", color=rx.color("gray", 11)),
         spacing="3",
     )
@@ -122,7 +122,7 @@ def booking_preview() -> rx.Component:
                 _slot("13:00"),
                 _slot("15:45"),
                 wrap="wrap",
-                gap="2",
+                spacing="2",
             ),
             rx.separator(size="4"),
             _quote_row("Scan fee", "R 4 850.00"),

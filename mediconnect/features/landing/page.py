@@ -74,7 +74,7 @@ def hero() -> rx.Component:
                 rx.heading(
                     "Book your scan online. Know the cost before you confirm.",
                     as_="h1",
-                    size=rx.breakpoints(initial="8", md="9"),
+                    size=rx.breakpoints(initial="8", lg="9"),
                     weight="bold",
                     line_height="1.1",
                 ),
@@ -89,7 +89,7 @@ def hero() -> rx.Component:
                     cta_link(BOOK.label, BOOK.href, icon="arrow-right"),
                     cta_link("Create an account", REGISTER.href, variant="outline"),
                     wrap="wrap",
-                    gap="3",
+                    spacing="3",
                     padding_top="0.5em",
                 ),
                 rx.text(
@@ -121,7 +121,7 @@ def features() -> rx.Component:
         rx.grid(
             *[feature_card(*feature) for feature in FEATURES],
             columns=rx.breakpoints(initial="1", xs="2", md="3"),
-            gap="4",
+            spacing="4",
         ),
         id="features",
     )
@@ -132,7 +132,7 @@ def how_it_works() -> rx.Component:
         section_heading(
             "How it works", "Three steps from referral to report", "The same way at every clinic."
         ),
-        rx.grid(*[step(*s) for s in STEPS], columns=rx.breakpoints(initial="1", sm="3"), gap="6"),
+        rx.grid(*[step(*s) for s in STEPS], columns=rx.breakpoints(initial="1", sm="3"), spacing="6"),
         background=rx.color("gray", 2),
     )
 
@@ -147,7 +147,7 @@ def practice() -> rx.Component:
         rx.grid(
             *[role_card(*role) for role in ROLES],
             columns=rx.breakpoints(initial="1", xs="2", md="3"),
-            gap="4",
+            spacing="4",
         ),
     )
 
@@ -156,7 +156,7 @@ def closing_call() -> rx.Component:
     return section(
         rx.flex(
             rx.vstack(
-                rx.heading("Ready when you are", size="7"),
+                rx.heading("Ready when you are", as_="h2", size="7"),
                 rx.text(
                     "Find an open slot and see your co-payment now.", size="4", color=rx.color("gray", 11)
                 ),
@@ -167,11 +167,11 @@ def closing_call() -> rx.Component:
                 cta_link(BOOK.label, BOOK.href, icon="arrow-right"),
                 cta_link(SIGN_IN.label, SIGN_IN.href, variant="soft"),
                 wrap="wrap",
-                gap="3",
+                spacing="3",
             ),
             align="center",
             wrap="wrap",
-            gap="4",
+            spacing="4",
         ),
         background=SOFT_BAND,
     )

@@ -1,15 +1,16 @@
 """The layout's parts: top bar with role-aware navigation, and footer.
 
-Components take values, not State classes, except the two nav blocks that read the
-session's links (the layout is the one place that knows about SessionState).
+Components take values, not State classes, except the nav parts, which read the session's
+links: the layout is the one place that knows about SessionState.
 """
 
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_core.react_router.dom import ReactRouterLink
 
 from mediconnect.features.shell.state import SessionState
-from mediconnect.features.shell.theme import MAX_WIDTH
+from mediconnect.features.shell.theme import GUTTER, MAX_WIDTH
 
 # Inline links show from 62em (992px, i.e. tablet landscape) up; below, the menu button.
 WIDE = rx.breakpoints(initial="none", md="flex")
@@ -62,7 +63,9 @@ def _inline_link(item: rx.Var) -> rx.Component:
 
 
 def _menu_link(item: rx.Var) -> rx.Component:
-    return rx.menu.item(rx.link(item["label"], href=item["href"], underline="none"), as_child=True)
+    # The item itself becomes the router link (a real <a href>): rx.link would add a second
+    # Slot layer, which Radix fails to slot through ("Slot failed to slot onto its children").
+    return rx.menu.item(ReactRouterLink.create(item["label"], to=item["href"]), as_child=True)
 
 
 def _more_menu() -> rx.Component:
@@ -127,16 +130,17 @@ def _menu_button() -> rx.Component:
 
 
 def top_bar() -> rx.Component:
-    return rx.box(
+    return rx.el.header(
         rx.hstack(
             brand(),
-            rx.hstack(
-                rx.foreach(SessionState.nav_inline, _inline_link),
-                _more_menu(),
-                spacing="1",
-                align="center",
+            rx.el.nav(
+                rx.hstack(
+                    rx.foreach(SessionState.nav_inline, _inline_link),
+                    _more_menu(),
+                    spacing="1",
+                    align="center",
+                ),
                 display=WIDE,
-                as_="nav",
                 aria_label="Main",
             ),
             rx.spacer(),
@@ -146,10 +150,9 @@ def top_bar() -> rx.Component:
             spacing="4",
             max_width=MAX_WIDTH,
             margin_x="auto",
-            padding_x=["1em", "1em", "1.5em"],
+            padding_x=GUTTER,
             height="64px",
         ),
-        as_="header",
         position="sticky",
         top="0",
         z_index="20",
@@ -161,19 +164,18 @@ def top_bar() -> rx.Component:
 
 
 def footer() -> rx.Component:
-    return rx.box(
+    return rx.el.footer(
         rx.flex(
             rx.text("© MediConnect · Radiology and clinic practice platform", size="2", color_scheme="gray"),
             rx.spacer(),
             rx.text("Book scans · Secure reports · Live practice dashboards", size="2", color_scheme="gray"),
             direction=rx.breakpoints(initial="column", sm="row"),
-            gap="2",
+            spacing="2",
             max_width=MAX_WIDTH,
             margin_x="auto",
-            padding_x=["1em", "1em", "1.5em"],
+            padding_x=GUTTER,
             padding_y="1.5em",
         ),
-        as_="footer",
         width="100%",
         border_top=f"1px solid {rx.color('gray', 4)}",
         background=rx.color("gray", 2),

@@ -40,6 +40,7 @@ class SessionState(rx.State):
         It only steers the browser away; handlers that load protected data must still check
         the caller themselves (a client can skip or forge this event).
         """
-        if not self._has_role({Role(r) for r in roles}):
+        # Unknown names are dropped rather than raised on: the list comes from the client.
+        if not self._has_role({role for role in Role if role.value in roles}):
             return rx.redirect(DENIED_REDIRECT)
         return None

@@ -18,7 +18,7 @@ from reflex.event import EventType
 
 from mediconnect.features.shell.components import footer, top_bar
 from mediconnect.features.shell.state import SessionState
-from mediconnect.features.shell.theme import FAVICON, MAX_WIDTH
+from mediconnect.features.shell.theme import GUTTER, MAX_WIDTH
 from mediconnect.models.users import Role
 
 BRAND = "MediConnect"
@@ -33,10 +33,10 @@ PAGE_ROLES: dict[str, frozenset[Role] | None] = {}
 
 
 def layout(content: rx.Component, *, full_width: bool = False) -> rx.Component:
-    main = content if full_width else rx.box(content, max_width=MAX_WIDTH, margin_x="auto", padding="1.5em")
+    main = content if full_width else rx.box(content, max_width=MAX_WIDTH, margin_x="auto", padding=GUTTER)
     return rx.flex(
         top_bar(),
-        rx.box(main, as_="main", flex="1", width="100%"),
+        rx.el.main(main, flex="1", width="100%"),
         footer(),
         direction="column",
         min_height="100vh",
@@ -70,7 +70,6 @@ def page(
             route=route,
             title=title if BRAND in title else f"{title} · {BRAND}",
             description=description,
-            image=FAVICON,
             on_load=events or None,
         )(wrapped)
         return wrapped

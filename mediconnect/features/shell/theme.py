@@ -10,6 +10,8 @@ import reflex as rx
 
 FAVICON = "/favicon.svg"
 MAX_WIDTH = "1200px"
+# Horizontal padding of every full-width band, so the top bar lines up with the content.
+GUTTER = rx.breakpoints(initial="1.25em", sm="2em")
 # A faint teal wash behind hero and call-to-action bands.
 SOFT_BAND = "linear-gradient(180deg, var(--teal-2) 0%, var(--gray-1) 100%)"
 

@@ -1,0 +1,141 @@
+"""The running app and a headless Chromium for the browser tests.
+
+``running_app`` starts ``reflex run --env prod`` once per session unless MEDICONNECT_BASE_URL
+names a server that is already up. Reflex 0.10 serves a prod app on ONE port: the compiled
+frontend, its WebSocket and our /api routes all answer there, so the server is started with
+PORT and PUBLIC_URL (rxconfig reads them from Settings).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Playwright, sync_playwright
+
+from mediconnect.core.settings import ROOT
+
+ARTIFACTS = ROOT / "test-artifacts"
+SERVER_LOG = ARTIFACTS / "reflex-server.log"
+# The first prod run installs frontend packages and builds the bundle.
+STARTUP_TIMEOUT_S = 300
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def _port_in_use(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _log_tail(lines: int = 60) -> str:
+    try:
+        return "\n".join(SERVER_LOG.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no server log)"
+
+
+def _is_up(base_url: str) -> bool:
+    try:
+        page = httpx.get(f"{base_url}/", timeout=5)
+        health = httpx.get(f"{base_url}/api/health", timeout=5)
+    except httpx.HTTPError:
+        return False
+    return page.status_code == 200 and health.status_code == 200 and "database" in health.json()
+
+
+def _server_env(port: int) -> dict[str, str]:
+    env = os.environ.copy()  # DATABASE_URL, REDIS_URL, SECRET_KEY ... pass through
+    url = f"http://localhost:{port}"
+    env.update(
+        PATH=f"{ROOT / '.tools' / 'node_modules' / '.bin'}{os.pathsep}{env.get('PATH', '')}",
+        REFLEX_USE_SYSTEM_BUN="1",
+        PORT=str(port),
+        PUBLIC_URL=url,
+    )
+    return env
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is not None:
+        return
+    # Reflex forks bun and granian workers: signal the whole group it leads.
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def running_app() -> Iterator[str]:
+    """Base URL of a running MediConnect (no trailing slash)."""
+    external = os.environ.get("MEDICONNECT_BASE_URL")
+    if external:
+        base_url = external.rstrip("/")
+        if not _is_up(base_url):
+            pytest.fail(f"MEDICONNECT_BASE_URL={external} does not answer / and /api/health")
+        yield base_url
+        return
+
+    port = int(os.environ.get("MEDICONNECT_TEST_PORT", "3000"))
+    if _port_in_use(port):
+        pytest.fail(f"port {port} is already in use: stop that server or set MEDICONNECT_BASE_URL to use it")
+    base_url = f"http://localhost:{port}"
+    ARTIFACTS.mkdir(exist_ok=True)
+    with SERVER_LOG.open("wb") as log:
+        proc = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "reflex"), "run", "--env", "prod"],
+            cwd=ROOT,
+            env=_server_env(port),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while not _is_up(base_url):
+            if proc.poll() is not None:
+                pytest.fail(f"reflex exited with {proc.returncode}; server log tail:\n{_log_tail()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"app not up after {STARTUP_TIMEOUT_S}s; server log tail:\n{_log_tail()}")
+            time.sleep(2)
+        yield base_url
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
