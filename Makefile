@@ -56,7 +56,7 @@ typecheck: setup-dev
 	$(VENV)/bin/mypy
 
 bench: setup-dev
-	$(PY) -m bench.seed_large
+	$(PY) -m bench.seed --scale demo
 
 # Production mode: PostgreSQL + Redis, several backend processes, a Celery worker and beat.
 prod: setup

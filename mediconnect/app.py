@@ -5,7 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from mediconnect.api.router import create_api
+from mediconnect.features.auth import dashboard as _dashboard  # noqa: F401 - registers /dashboard/
+from mediconnect.features.auth import pages as _auth  # noqa: F401 - registers sign-in pages
 from mediconnect.features.landing import page as _landing  # noqa: F401 - registers its pages
+from mediconnect.features.profile import page as _profile  # noqa: F401 - registers /profile/
 from mediconnect.features.shell import not_found as _not_found  # noqa: F401 - registers the 404 page
 from mediconnect.features.shell.theme import FAVICON, GLOBAL_STYLE
 

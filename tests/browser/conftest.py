@@ -12,6 +12,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -59,8 +60,9 @@ def _is_up(base_url: str) -> bool:
     return page.status_code == 200 and health.status_code == 200 and "database" in health.json()
 
 
-def _server_env(port: int) -> dict[str, str]:
-    env = os.environ.copy()  # DATABASE_URL, REDIS_URL, SECRET_KEY ... pass through
+def _server_env(port: int, database_url: str) -> dict[str, str]:
+    env = os.environ.copy()  # REDIS_URL, SECRET_KEY ... pass through
+    env["DATABASE_URL"] = database_url
     url = f"http://localhost:{port}"
     env.update(
         PATH=f"{ROOT / '.tools' / 'node_modules' / '.bin'}{os.pathsep}{env.get('PATH', '')}",
@@ -84,7 +86,29 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="session")
-def running_app() -> Iterator[str]:
+def app_database_url(tmp_root: Path) -> Iterator[str]:
+    """The running app's own database: migrated and seeded (tiny scale), on PostgreSQL when
+    TEST_DATABASE_URL is set, else SQLite."""
+    from tests.conftest import PG_SERVER_URL
+    from tests.support.databases import create_postgres_database, drop_postgres_database, migrate
+
+    if PG_SERVER_URL:
+        url = create_postgres_database(PG_SERVER_URL, "mediconnect_browser")
+    else:
+        url = f"sqlite:///{tmp_root / 'browser-app.db'}"
+    migrate(url)
+    seed = subprocess.run(
+        [sys.executable, "-m", "mediconnect.cli", "seed", "--scale", "tiny", "--database-url", url],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert seed.returncode == 0, seed.stdout[-2000:] + seed.stderr[-2000:]
+    yield url
+    if PG_SERVER_URL:
+        drop_postgres_database(PG_SERVER_URL, url)
+
+
+@pytest.fixture(scope="session")
+def running_app(app_database_url: str) -> Iterator[str]:
     """Base URL of a running MediConnect (no trailing slash)."""
     external = os.environ.get("MEDICONNECT_BASE_URL")
     if external:
@@ -103,7 +127,7 @@ def running_app() -> Iterator[str]:
         proc = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "reflex"), "run", "--env", "prod"],
             cwd=ROOT,
-            env=_server_env(port),
+            env=_server_env(port, app_database_url),
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,

@@ -4,8 +4,10 @@
           on_load=RevenueState.load)
     def revenue() -> rx.Component: ...
 
-``roles`` adds a server-side on_load guard that sends other visitors away. It is a
-courtesy, not the protection: handlers that read protected data check the caller again.
+``roles`` adds a server-side on_load guard that sends anonymous visitors to the sign-in page
+and other roles to their dashboard. It is a courtesy, not the protection: handlers that read
+protected data check the caller again (``shell.state.current_user`` and core.permissions).
+``ALL_ROLES`` admits any signed-in user.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ DEFAULT_DESCRIPTION = (
 # Which roles each decorated route admits; None means public. Read by tests and by the
 # permission layer when it needs to list what a role can reach.
 PAGE_ROLES: dict[str, frozenset[Role] | None] = {}
+ALL_ROLES: frozenset[Role] = frozenset(Role)
 
 
 def layout(content: rx.Component, *, full_width: bool = False) -> rx.Component:
@@ -54,9 +57,13 @@ def page(
     full_width: bool = False,
 ) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
     allowed = frozenset(roles) if roles is not None else None
-    events: list = []
-    if allowed is not None:
-        events.append(SessionState.require_roles(sorted(role.value for role in allowed)))
+    # Every page first learns who is looking from the server-side session (so the nav is
+    # right after a reload or a server restart); restricted pages also send others away.
+    events: list = [
+        SessionState.require_roles(sorted(role.value for role in allowed))
+        if allowed is not None
+        else SessionState.load_session
+    ]
     if on_load is not None:
         events.extend(on_load if isinstance(on_load, Sequence) else [on_load])
 
@@ -70,7 +77,7 @@ def page(
             route=route,
             title=title if BRAND in title else f"{title} · {BRAND}",
             description=description,
-            on_load=events or None,
+            on_load=events,
         )(wrapped)
         return wrapped
 
