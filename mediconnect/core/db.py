@@ -42,7 +42,11 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # type: ignore[no-untyped-def]
-            conn.exec_driver_sql("BEGIN")
+            # IMMEDIATE: a transaction that reads and then writes would otherwise fail at once
+            # with "database is locked" when another writer got there first (SQLite cannot
+            # upgrade a stale read lock). Taking the write lock up front makes writers queue
+            # on the busy timeout instead; WAL readers outside transactions are not blocked.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)

@@ -36,33 +36,47 @@ def reports(w: World) -> Rows:
                dt(r.signed[i]), dt(r.delivered[i]))  # fmt: skip
 
 
-@emits("report_accesses", "id report_id user_id action ip_address user_agent accessed_at",
-       total=lambda w: len(w.reports))  # fmt: skip
-def report_accesses(w: World) -> Rows:
+def accesses(w: World) -> list[tuple[int, int, str, str, int, int, int]]:
+    """Every report view/download: (report id, user id, action, ip, user agent index, when, patient id).
+
+    Simulated once and shared by report_accesses and the audit trail."""
+    cached = getattr(w.reports, "accesses", None)
+    if cached is not None:
+        return cached
     rng, r, a, p, refs = stream(w.seed, "report-access"), w.reports, w.appts, w.patients, w.referrals
-    n, now = 0, w.now
+    out: list[tuple[int, int, str, str, int, int, int]] = []
+    now = w.now
     for i in range(len(r)):
         delivered = r.delivered[i]
         if not delivered:
             continue
         appt = r.appt[i] - 1
+        patient = a.patient[appt]
         readers = []
-        uid = p.user_id[a.patient[appt] - 1]
+        uid = p.user_id[patient - 1]
         if uid and rng.random() < 0.72:
             readers.append((uid, 0.4))
         ref = a.referral[appt]
         if ref and refs.referrer[ref - 1] and rng.random() < 0.85:
             readers.append((w.referrers[refs.referrer[ref - 1] - 1].user.id, 0.45))
         for user, p_download in readers:
-            agent = rng.choice(USER_AGENTS)
+            agent = rng.randrange(len(USER_AGENTS))
             address = ip(rng)
             t = delivered
             for action in ["view"] * rng.randint(1, 3) + (["download"] if rng.random() < p_download else []):
                 t += int(rng.expovariate(1 / (6 * HOUR))) + MINUTE
                 if t > now:
                     break
-                n += 1
-                yield (n, i + 1, user, action, address, agent, dt(t))
+                out.append((i + 1, user, action, address, agent, t, patient))
+    w.reports.accesses = out  # type: ignore[attr-defined]
+    return out
+
+
+@emits("report_accesses", "id report_id user_id action ip_address user_agent accessed_at",
+       total=lambda w: len(accesses(w)))  # fmt: skip
+def report_accesses(w: World) -> Rows:
+    for n, (report, user, action, address, agent, t, _patient) in enumerate(accesses(w), start=1):
+        yield (n, report, user, action, address, USER_AGENTS[agent], dt(t))
 
 
 def _clip(x: float) -> int:

@@ -110,7 +110,9 @@ def build(world: World) -> None:
         p.user_id.append(uid)
         p.registered.append(min(reg_ts, world.now - DAY))
         p.auto_pay.append(bool(uid) and rng.chance(0.15))
-        p.propensity.append(0.3 if demo else rng.gammavariate(1.3, 1.0) * AREA_FACTOR[area] * _age_factor(age))
+        p.propensity.append(
+            0.3 if demo else rng.gammavariate(1.3, 1.0) * AREA_FACTOR[area] * _age_factor(age)
+        )
         p.payer.append(PAYER_SLOW if demo else PAYER.draw(rng))
         if demo or rng.chance(0.7):
             status = MS_ACTIVE if demo else MS_STATUS.draw(rng)

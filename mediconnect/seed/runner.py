@@ -24,12 +24,12 @@ from mediconnect.seed.writer import make_writer
 
 # Importing the emitter modules registers them.
 from mediconnect.seed import (  # noqa: F401  isort: skip
-    emit_appointments, emit_billing, emit_catalog, emit_clinical, emit_notifications, emit_ops, emit_org,
+    emit_appointments, emit_audit, emit_billing, emit_catalog, emit_clinical, emit_notifications, emit_ops, emit_org,
     emit_patients, emit_reports,
 )  # fmt: skip
 
 # Tables the seed leaves empty on purpose (runtime artefacts, or owned by code not written yet).
-NOT_SEEDED = {"audit_log", "oauth_identities", "refresh_tokens", "password_reset_tokens"}
+NOT_SEEDED = {"oauth_identities", "refresh_tokens", "password_reset_tokens"}
 ROOT_TABLES = ("users", "clinics", "patients", "services", "appointments")
 
 

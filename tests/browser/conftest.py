@@ -85,6 +85,20 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=10)
 
 
+def _forget_lockouts() -> None:
+    """Failed sign-ins of earlier runs live on in a shared Redis; this run's app starts clean."""
+    from tests.conftest import REDIS_URL
+
+    if not REDIS_URL:
+        return
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter("lockout:*"):
+        client.delete(key)
+    client.close()
+
+
 @pytest.fixture(scope="session")
 def app_database_url(tmp_root: Path) -> Iterator[str]:
     """The running app's own database: migrated and seeded (tiny scale), on PostgreSQL when
@@ -97,6 +111,7 @@ def app_database_url(tmp_root: Path) -> Iterator[str]:
     else:
         url = f"sqlite:///{tmp_root / 'browser-app.db'}"
     migrate(url)
+    _forget_lockouts()
     seed = subprocess.run(
         [sys.executable, "-m", "mediconnect.cli", "seed", "--scale", "tiny", "--database-url", url],
         cwd=ROOT, capture_output=True, text=True,

@@ -354,15 +354,24 @@ def test_a_transaction_that_could_fork_is_refused(committed_chain: sa.Engine) ->
                 record(s, principal_or_user_id=1, action="view", patient_id=1, resource_type="patient")
             s.rollback()
         return
-    # SQLite: a transaction that read before another writer committed may not write after it.
-    with Session(engine) as stale:
-        # The engine emits BEGIN itself, so this read opens the transaction and its snapshot.
-        stale.exec(select(sa.func.count()).select_from(AuditLog)).one()
+    # SQLite: every transaction takes the write lock when it begins (BEGIN IMMEDIATE), so a
+    # second writer waits for the first to finish instead of appending from a stale tail.
+    done = threading.Event()
+
+    def other_writer() -> None:
         with Session(engine) as other:
             record(other, principal_or_user_id=1, action="view", patient_id=1, resource_type="patient")
             other.commit()
-        with pytest.raises(sa.exc.OperationalError, match="locked"):
-            record(stale, principal_or_user_id=2, action="view", patient_id=1, resource_type="patient")
-        stale.rollback()
+        done.set()
+
+    with Session(engine) as first:
+        first.exec(select(sa.func.count()).select_from(AuditLog)).one()  # transaction open
+        worker = threading.Thread(target=other_writer)
+        worker.start()
+        assert not done.wait(0.5), "a second writer ran inside the first one's transaction"
+        record(first, principal_or_user_id=2, action="view", patient_id=1, resource_type="patient")
+        first.commit()
+    worker.join(timeout=30)
+    assert done.is_set()
     with Session(engine) as s:
         assert verify_chain(s).ok
