@@ -49,9 +49,17 @@ def cmd_seed(args: argparse.Namespace) -> int:
     url = args.database_url or settings.DATABASE_URL
     today = args.today or datetime.now(ZoneInfo(settings.TIMEZONE)).date()
     try:
-        result = seed_database(url, args.scale, args.seed, today, args.time, settings.TIMEZONE,
-                               if_empty=args.if_empty, create_tables=args.create_tables,
-                               progress=not args.no_progress)  # fmt: skip
+        result = seed_database(
+            url,
+            args.scale,
+            args.seed,
+            today,
+            args.time,
+            settings.TIMEZONE,
+            if_empty=args.if_empty,
+            create_tables=args.create_tables,
+            progress=not args.no_progress,
+        )
     except SeedRefused as exc:
         print(f"seed: {exc}", file=sys.stderr)
         return 2
@@ -81,12 +89,19 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--scale", choices=("tiny", "demo", "large"), default="demo")
     seed.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     seed.add_argument("--today", type=_date, help="anchor date, YYYY-MM-DD (default: today in TIMEZONE)")
-    seed.add_argument("--time", type=_clock, default=time(10, 30),
-                      help="the anchor's local time of day, HH:MM (default 10:30): what counts as 'now'")  # fmt: skip
+    seed.add_argument(
+        "--time",
+        type=_clock,
+        default=time(10, 30),
+        help="the anchor's local time of day, HH:MM (default 10:30): what counts as 'now'",
+    )
     seed.add_argument("--if-empty", action="store_true", help="do nothing if the database already has data")
     seed.add_argument("--database-url", help="defaults to DATABASE_URL from the settings")
-    seed.add_argument("--create-tables", action="store_true",
-                      help="development only: create missing tables from the models instead of migrating")  # fmt: skip
+    seed.add_argument(
+        "--create-tables",
+        action="store_true",
+        help="development only: create missing tables from the models instead of migrating",
+    )
     seed.add_argument("--no-progress", action="store_true", help="no progress bars")
     seed.set_defaults(func=cmd_seed)
 

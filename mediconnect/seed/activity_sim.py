@@ -75,8 +75,9 @@ def simulate(world: World) -> None:
             address, agent = ip(rng), rng.randrange(len(USER_AGENTS))
             if rng.random() < 0.06:
                 for _ in range(rng.randint(1, 2)):
-                    act.attempts.append((uid, email, address, False, "bad_password", "password",
-                                         start - rng.randint(20, 300)))  # fmt: skip
+                    act.attempts.append(
+                        (uid, email, address, False, "bad_password", "password", start - rng.randint(20, 300))
+                    )
             method = "oidc" if staff and rng.random() < 0.15 else "password"
             act.attempts.append((uid, email, address, True, "success", method, start))
             act.last_login[uid] = max(act.last_login.get(uid, 0), start)
@@ -101,7 +102,11 @@ def _attacks(world: World, rng, act: Activity, first: int) -> None:  # type: ign
     bursts = max(3, world.scale.login_window_days // 15)
     for b in range(bursts):
         address = f"185.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
-        start = now - rng.randint(HOUR, 20 * HOUR) if b == 0 else world.local.at(rng.randint(first, world.today.toordinal() - 1), rng.randint(0, 1439))  # fmt: skip
+        start = (
+            now - rng.randint(HOUR, 20 * HOUR)
+            if b == 0
+            else world.local.at(rng.randint(first, world.today.toordinal() - 1), rng.randint(0, 1439))
+        )
         count = rng.randint(12, 40)
         for k in range(count):
             target = (

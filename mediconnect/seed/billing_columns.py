@@ -7,27 +7,61 @@ from mediconnect.seed.columns import Columns
 
 class Invoices(Columns):
     FIELDS = (
-        ("appt", "i"), ("patient", "i"), ("clinic", "h"), ("doctor", "i"), ("status", "b"), ("total", "q"),
-        ("ma", "q"), ("paid", "q"), ("issued", "q"), ("due", "i"), ("sent", "q"), ("paid_at", "q"),
-        ("cancelled", "q"), ("auto_gen", "b"), ("auto_sent", "b"), ("reminders", "b"), ("last_reminder", "q"),
-        ("extra_kind", "b"), ("extra_amt", "q"), ("extra_ma", "q"),
-    )  # fmt: skip
+        ("appt", "i"),
+        ("patient", "i"),
+        ("clinic", "h"),
+        ("doctor", "i"),
+        ("status", "b"),
+        ("total", "q"),
+        ("ma", "q"),
+        ("paid", "q"),
+        ("issued", "q"),
+        ("due", "i"),
+        ("sent", "q"),
+        ("paid_at", "q"),
+        ("cancelled", "q"),
+        ("auto_gen", "b"),
+        ("auto_sent", "b"),
+        ("reminders", "b"),
+        ("last_reminder", "q"),
+        ("extra_kind", "b"),
+        ("extra_amt", "q"),
+        ("extra_ma", "q"),
+    )
 
 
 class Claims(Columns):
     FIELDS = (
-        ("invoice", "i"), ("membership", "i"), ("scheme", "h"), ("status", "b"), ("claimed", "q"),
-        ("approved", "q"), ("paid_amount", "q"), ("submitted", "q"), ("decided", "q"), ("paid", "q"),
+        ("invoice", "i"),
+        ("membership", "i"),
+        ("scheme", "h"),
+        ("status", "b"),
+        ("claimed", "q"),
+        ("approved", "q"),
+        ("paid_amount", "q"),
+        ("submitted", "q"),
+        ("decided", "q"),
+        ("paid", "q"),
         ("denial", "b"),
-    )  # fmt: skip
+    )
 
 
 class Payments(Columns):
     FIELDS = (
-        ("invoice", "i"), ("patient", "i"), ("claim", "i"), ("amount", "q"), ("method", "b"), ("status", "b"),
-        ("created", "q"), ("completed", "q"), ("failure", "b"), ("fee", "q"), ("chargeback", "q"),
-        ("recorded_by", "i"), ("provider", "h"),
-    )  # fmt: skip
+        ("invoice", "i"),
+        ("patient", "i"),
+        ("claim", "i"),
+        ("amount", "q"),
+        ("method", "b"),
+        ("status", "b"),
+        ("created", "q"),
+        ("completed", "q"),
+        ("failure", "b"),
+        ("fee", "q"),
+        ("chargeback", "q"),
+        ("recorded_by", "i"),
+        ("provider", "h"),
+    )
 
 
 class Refunds(Columns):
@@ -36,14 +70,27 @@ class Refunds(Columns):
 
 class Plans(Columns):
     FIELDS = (
-        ("patient", "i"), ("invoice", "i"), ("total", "q"), ("count", "b"), ("installment", "q"), ("start", "i"),
-        ("status", "b"), ("created", "q"),
-    )  # fmt: skip
+        ("patient", "i"),
+        ("invoice", "i"),
+        ("total", "q"),
+        ("count", "b"),
+        ("installment", "q"),
+        ("start", "i"),
+        ("status", "b"),
+        ("created", "q"),
+    )
 
 
 class Installments(Columns):
-    FIELDS = (("plan", "i"), ("seq", "b"), ("due", "i"), ("amount", "q"), ("status", "b"), ("paid", "q"),
-              ("payment", "i"))  # fmt: skip
+    FIELDS = (
+        ("plan", "i"),
+        ("seq", "b"),
+        ("due", "i"),
+        ("amount", "q"),
+        ("status", "b"),
+        ("paid", "q"),
+        ("payment", "i"),
+    )
 
 
 class Billing:

@@ -18,8 +18,9 @@ P_ACTIVE, P_COMPLETED, P_DEFAULTED, P_CANCELLED = range(4)
 PLAN_MIN_CENTS = 250_000
 
 
-def plan_or_none(sim: BillingSim, inv: int, pat: int, clinic: int, pt: int, issued: int, issue_day: int
-                 ) -> tuple[int, int] | None:  # fmt: skip
+def plan_or_none(
+    sim: BillingSim, inv: int, pat: int, clinic: int, pt: int, issued: int, issue_day: int
+) -> tuple[int, int] | None:
     """Put a large balance on a plan (30% of the time); returns (settled by now, when) or None."""
     rng, w, b = sim.rng, sim.w, sim.b
     behaviour = w.patients.payer[pat]

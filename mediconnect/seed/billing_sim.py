@@ -38,7 +38,7 @@ from mediconnect.seed.codes import (
     PS_FAILED,
     PS_PROCESSING,
     PS_REFUNDED,
-)  # fmt: skip
+)
 from mediconnect.seed.patients_build import covered_on
 from mediconnect.seed.rng import Weighted, stream
 from mediconnect.seed.world import World
@@ -96,13 +96,39 @@ class BillingSim:
         chargeback = 0
         if method == PM_CARD and status == PS_COMPLETED and rng.random() < 0.003:
             chargeback = min(now, completed + rng.randint(10, 60) * DAY)
-        pid = b.payments.append(inv, patient, 0, amount, method, status, when, completed, -1, fee(method, amount),
-                                chargeback, by, 0)  # fmt: skip
+        pid = b.payments.append(
+            inv,
+            patient,
+            0,
+            amount,
+            method,
+            status,
+            when,
+            completed,
+            -1,
+            fee(method, amount),
+            chargeback,
+            by,
+            0,
+        )
         refunded = completed + rng.randint(1, 5) * DAY
         if status == PS_COMPLETED and method == PM_CARD and refunded <= now and rng.random() < 0.005:
             # a duplicate card charge, refunded a few days later
-            dup = b.payments.append(inv, patient, 0, amount, method, PS_REFUNDED, when + 120, completed + 120, -1,
-                                    fee(method, amount), 0, by, 0)  # fmt: skip
+            dup = b.payments.append(
+                inv,
+                patient,
+                0,
+                amount,
+                method,
+                PS_REFUNDED,
+                when + 120,
+                completed + 120,
+                -1,
+                fee(method, amount),
+                0,
+                by,
+                0,
+            )
             b.refunds.append(dup, amount, 0, refunded, rng.choice(desk))
         return completed, pid
 
@@ -154,8 +180,20 @@ class BillingSim:
             )
         w.billing = b
 
-    def _invoice(self, i: int, pat: int, clinic: int, doctor: int, total: int, ma: int, issued: int,
-                 issue_day: int, extra_kind: int, extra: int, extra_ma: int) -> None:  # fmt: skip
+    def _invoice(
+        self,
+        i: int,
+        pat: int,
+        clinic: int,
+        doctor: int,
+        total: int,
+        ma: int,
+        issued: int,
+        issue_day: int,
+        extra_kind: int,
+        extra: int,
+        extra_ma: int,
+    ) -> None:
         w, rng, p, b, now = self.w, self.rng, self.w.patients, self.b, self.w.now
         inv = len(b.invoices) + 1
         draft = issued > now - 2 * DAY and rng.random() < 0.15
@@ -195,10 +233,28 @@ class BillingSim:
                 reminders = min(4, overdue_days // 14 + 1)
                 last_reminder = w.local.at(due + 14 * (reminders - 1), 9 * 60)
         auto_gen = rng.random() < 0.92
-        b.invoices.append(i + 1, pat + 1, clinic, doctor, status, total, ma, min(paid_sum, total), issued, due,
-                          sent, last_paid if status == INV_PAID else 0, cancelled, auto_gen,
-                          bool(sent) and auto_gen and rng.random() < 0.9, reminders, last_reminder, extra_kind, extra,
-                          extra_ma)  # fmt: skip
+        b.invoices.append(
+            i + 1,
+            pat + 1,
+            clinic,
+            doctor,
+            status,
+            total,
+            ma,
+            min(paid_sum, total),
+            issued,
+            due,
+            sent,
+            last_paid if status == INV_PAID else 0,
+            cancelled,
+            auto_gen,
+            bool(sent) and auto_gen and rng.random() < 0.9,
+            reminders,
+            last_reminder,
+            extra_kind,
+            extra,
+            extra_ma,
+        )
 
     def _claim(self, inv: int, pat: int, ma: int, issued: int) -> tuple[int, int]:
         """Submit the medical aid's share; returns (amount paid by now, when)."""
@@ -226,12 +282,36 @@ class BillingSim:
                 status = CL_PAID
         else:
             paid_at = 0
-        b.claims.append(inv, p.ms_id[pat], p.scheme[pat], status, ma, approved, paid_amount, submitted, decided,
-                        paid_at, denial)  # fmt: skip
+        b.claims.append(
+            inv,
+            p.ms_id[pat],
+            p.scheme[pat],
+            status,
+            ma,
+            approved,
+            paid_amount,
+            submitted,
+            decided,
+            paid_at,
+            denial,
+        )
         claim = len(b.claims)
         if paid_amount > 0:
-            b.payments.append(inv, pat + 1, claim, paid_amount, PM_INSURANCE, PS_COMPLETED, paid_at - DAY, paid_at, -1,
-                              0, 0, 0, p.scheme[pat])  # fmt: skip
+            b.payments.append(
+                inv,
+                pat + 1,
+                claim,
+                paid_amount,
+                PM_INSURANCE,
+                PS_COMPLETED,
+                paid_at - DAY,
+                paid_at,
+                -1,
+                0,
+                0,
+                0,
+                p.scheme[pat],
+            )
             return paid_amount, paid_at
         return 0, decided if status == CL_DENIED else 0
 

@@ -22,7 +22,7 @@ from mediconnect.seed.codes import (
     T_NEW,
     T_PROCEDURE,
     T_SCAN,
-)  # fmt: skip
+)
 from mediconnect.seed.lifecycle import play
 from mediconnect.seed.vocab_ops import APPOINTMENT_NOTES
 from mediconnect.seed.world import Lane, Service
@@ -59,9 +59,18 @@ def _referral(
 
 
 def book(
-    s: Scheduler, lane: Lane, day: int, svc: Service, pat: int, start: int, end: int, booked: int,
-    req: Request | None, busy_until: int, imaging: bool,
-) -> int:  # fmt: skip
+    s: Scheduler,
+    lane: Lane,
+    day: int,
+    svc: Service,
+    pat: int,
+    start: int,
+    end: int,
+    booked: int,
+    req: Request | None,
+    busy_until: int,
+    imaging: bool,
+) -> int:
     """Record the appointment; returns when its room is free again."""
     from mediconnect.seed.scheduler import Request
 
@@ -100,15 +109,37 @@ def book(
     scheme = p.scheme[pat]
     needs_auth = bool(scheme) and w.tariffs[(scheme, svc.id)].requires_authorisation
     hour = (start - w.local.midnight(day)) // HOUR
-    o = play(rng, now, start, end, booked, lead, p.age_on(pat, day), s.prior_noshow[pat], p.area[pat] == "Rural",
-             clinic.wait_factor * doctor.delay, doctor.speed, busy_until, hour, bool(spec.preparation), needs_auth,
-             bool(req and req.force))  # fmt: skip
+    o = play(
+        rng,
+        now,
+        start,
+        end,
+        booked,
+        lead,
+        p.age_on(pat, day),
+        s.prior_noshow[pat],
+        p.area[pat] == "Rural",
+        clinic.wait_factor * doctor.delay,
+        doctor.speed,
+        busy_until,
+        hour,
+        bool(spec.preparation),
+        needs_auth,
+        bool(req and req.force),
+    )
     cancelled_by = 0
     if o.status == CANCELLED:
         cancelled_by = uid if o.cancelled_by_patient and uid and rng.random() < 0.8 else rng.choice(desk)
         if o.cancel_reason == RESCHEDULE_REASON:
-            again = Request(pat, svc, o.cancelled, kind=lane.kind, resched_from=appt_id, referral=ref,
-                            follow_up=atype == T_FOLLOW_UP)  # fmt: skip
+            again = Request(
+                pat,
+                svc,
+                o.cancelled,
+                kind=lane.kind,
+                resched_from=appt_id,
+                referral=ref,
+                follow_up=atype == T_FOLLOW_UP,
+            )
             s.push(clinic.id, lane.kind, day + rng.randint(2, 21), again)
     elif o.status == NO_SHOW:
         s.prior_noshow[pat] += 1
@@ -124,10 +155,37 @@ def book(
     note = rng.randrange(len(APPOINTMENT_NOTES)) if rng.random() < 0.08 else -1
     room = w.rooms[lane.room_id - 1]
     s.appts.append(
-        pat + 1, clinic.id, svc.id, doctor.id, clinic.departments.get(spec.department) or room.department_id or 0,
-        lane.room_id, lane.equipment_id if spec.requires_equipment else 0, ref, atype, o.status, channel, start, end,
-        price, booked, booked_by, o.prep_ack, o.confirmed, o.rem_sent, o.rem_conf, o.checkin, o.started, o.ended,
-        o.cancelled, o.cancel_reason, cancelled_by, o.noshow, req.resched_from if req else 0, follow, note, lead,
+        pat + 1,
+        clinic.id,
+        svc.id,
+        doctor.id,
+        clinic.departments.get(spec.department) or room.department_id or 0,
+        lane.room_id,
+        lane.equipment_id if spec.requires_equipment else 0,
+        ref,
+        atype,
+        o.status,
+        channel,
+        start,
+        end,
+        price,
+        booked,
+        booked_by,
+        o.prep_ack,
+        o.confirmed,
+        o.rem_sent,
+        o.rem_conf,
+        o.checkin,
+        o.started,
+        o.ended,
+        o.cancelled,
+        o.cancel_reason,
+        cancelled_by,
+        o.noshow,
+        req.resched_from if req else 0,
+        follow,
+        note,
+        lead,
         o.risk,
-    )  # fmt: skip
+    )
     return o.busy_until

@@ -16,11 +16,27 @@ CONSULT_KINDS = {
 }
 
 # Schemes that exclude a service from their plan options (covered=False).
-EXCLUSIONS = {("BAO", "DX-BMD"), ("BAO", "MR-CARDIAC"), ("BAO", "CT-CTA"), ("UBC", "CT-CTA"),
-              ("COA", "ECG-STRESS"), ("UBC", "MR-CARDIAC"), ("COA", "MG-DIAG")}  # fmt: skip
+EXCLUSIONS = {
+    ("BAO", "DX-BMD"),
+    ("BAO", "MR-CARDIAC"),
+    ("BAO", "CT-CTA"),
+    ("UBC", "CT-CTA"),
+    ("COA", "ECG-STRESS"),
+    ("UBC", "MR-CARDIAC"),
+    ("COA", "MG-DIAG"),
+}
 # Per-modality adjustment of a scheme's tariff factor: schemes squeeze the expensive scans most.
-MODALITY_CAP = {"ct": 0.9, "mri": 0.88, "consultation": 1.0, "ecg": 1.0, "xray": 0.97, "ultrasound": 0.95,
-                "mammography": 1.0, "fluoroscopy": 0.93, "dexa": 0.95}  # fmt: skip
+MODALITY_CAP = {
+    "ct": 0.9,
+    "mri": 0.88,
+    "consultation": 1.0,
+    "ecg": 1.0,
+    "xray": 0.97,
+    "ultrasound": 0.95,
+    "mammography": 1.0,
+    "fluoroscopy": 0.93,
+    "dexa": 0.95,
+}
 
 
 def service_kind(spec: datafiles.ServiceSpec) -> str:
@@ -44,7 +60,7 @@ def build(world: World) -> None:
         for svc in world.services:
             s = svc.spec
             factor = spec.tariff_factor * MODALITY_CAP[s.modality] * rng.between(0.97, 1.03)
-            cap = int(round(s.price_cents * factor / 100.0)) * 100
+            cap = round(s.price_cents * factor / 100.0) * 100
             own = None
             if s.modality == "consultation" and spec.code in {"BAO", "COA"}:
                 own = 50.0  # hospital-plan style options pay little towards day-to-day consultations

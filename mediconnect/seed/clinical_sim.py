@@ -13,8 +13,12 @@ from mediconnect.seed.vocab_clinical import ACUTE_COURSES, CONDITIONS, DOSAGES
 from mediconnect.seed.world import World
 
 CHRONIC_SCRIPT_DAYS = 180
-DEMO_CONDITIONS = (("Atrial fibrillation", "managed", 900), ("Hypertension", "managed", 1500),
-                   ("Hyperlipidaemia", "active", 400), ("Osteoarthritis of knee", "active", 200))  # fmt: skip
+DEMO_CONDITIONS = (
+    ("Atrial fibrillation", "managed", 900),
+    ("Hypertension", "managed", 1500),
+    ("Hyperlipidaemia", "active", 400),
+    ("Osteoarthritis of knee", "active", 200),
+)
 DEMO_MEDICINES = ("Warfarin", "Aspirin", "Lisinopril", "Atorvastatin", "Paracetamol")
 FLAG = {name: 1 << k for k, (name, *_rest) in enumerate(CONDITIONS)}
 
@@ -23,8 +27,8 @@ FLAG = {name: 1 << k for k, (name, *_rest) in enumerate(CONDITIONS)}
 class Clinical:
     # (patient id, condition index, diagnosed ordinal, status, doctor id or 0)
     conditions: list[tuple[int, int, int, str, int]] = field(default_factory=list)
-    # (patient id, medication id, doctor id or 0, prescribed ordinal, ends ordinal or 0, status, refills allowed,
-    #  refills used, remaining doses, next refill ordinal or 0)
+    # (patient id, medication id, doctor id or 0, prescribed ordinal, ends ordinal or 0, status,
+    #  refills allowed, refills used, remaining doses, next refill ordinal or 0)
     prescriptions: list[tuple[int, int, int, int, int, str, int, int, int, int]] = field(default_factory=list)
     flags: array = field(default_factory=lambda: array("i"))  # per patient index: bit per condition
     labs: Any = None  # lab_sim.Labs
@@ -74,13 +78,26 @@ def simulate(world: World) -> None:
                 ends = start + days
                 active = ends >= today
                 doses = DOSAGES.get(name, ("", 1))[1]
-                out.prescriptions.append((pid, med[name], doctor, start, ends, "active" if active else "completed", 0,
-                                          0, max(0, ends - today) * doses if active else 0, 0))  # fmt: skip
+                out.prescriptions.append(
+                    (
+                        pid,
+                        med[name],
+                        doctor,
+                        start,
+                        ends,
+                        "active" if active else "completed",
+                        0,
+                        0,
+                        max(0, ends - today) * doses if active else 0,
+                        0,
+                    )
+                )
     world.clinical = out
 
 
-def _add_chronic(out: Clinical, rng, pid: int, med_id: int, name: str, doctor: int, since: int, today: int,
-                 demo: bool) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+def _add_chronic(
+    out: Clinical, rng, pid: int, med_id: int, name: str, doctor: int, since: int, today: int, demo: bool
+) -> None:  # type: ignore[no-untyped-def]
     doses = DOSAGES.get(name, ("", 1))[1]
     start = max(since, today - 3 * 365)
     if not demo and rng.random() < 0.05:  # stopped (side effects, switched)
@@ -96,5 +113,17 @@ def _add_chronic(out: Clinical, rng, pid: int, med_id: int, name: str, doctor: i
     elapsed = today - script
     used = min(5, elapsed // 30)
     left_days = 30 - elapsed % 30 if rng.random() > 0.12 else rng.randint(0, 3)  # some need a refill urgently
-    out.prescriptions.append((pid, med_id, doctor, script, script + CHRONIC_SCRIPT_DAYS, "active", 5, used,
-                              left_days * doses, today + left_days))  # fmt: skip
+    out.prescriptions.append(
+        (
+            pid,
+            med_id,
+            doctor,
+            script,
+            script + CHRONIC_SCRIPT_DAYS,
+            "active",
+            5,
+            used,
+            left_days * doses,
+            today + left_days,
+        )
+    )

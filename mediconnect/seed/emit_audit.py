@@ -17,8 +17,11 @@ def _events(w: World) -> list[tuple[int, int, str, str, int, str, str, str | Non
     since = w.now - w.scale.login_window_days * 86_400
     role = {u.id: u.role for u in w.users}
     doctor_user = [0] + [d.user.id for d in w.doctors]
-    out = [(t, user, role.get(user, "patient"), action, patient, "report", str(report), address)
-           for report, user, action, address, _agent, t, patient in accesses(w) if t >= since]  # fmt: skip
+    out = [
+        (t, user, role.get(user, "patient"), action, patient, "report", str(report), address)
+        for report, user, action, address, _agent, t, patient in accesses(w)
+        if t >= since
+    ]
     for _a, rows in chunks(w.appts, ("started", "doctor", "patient")):
         for started, doctor, patient in rows:
             if started >= since:
@@ -38,14 +41,26 @@ def _events(w: World) -> list[tuple[int, int, str, str, int, str, str, str | Non
     return out
 
 
-@emits("audit_log", "id occurred_at user_id role action patient_id resource_type resource_id ip_address detail "
-       "prev_hash row_hash")  # fmt: skip
+@emits(
+    "audit_log",
+    "id occurred_at user_id role action patient_id resource_type resource_id ip_address detail "
+    "prev_hash row_hash",
+)
 def audit_log(w: World) -> Rows:
     prev = GENESIS_HASH
     for n, (t, user, role, action, patient, rtype, rid, address) in enumerate(_events(w), start=1):
         at = dt(t)
-        fields = {"occurred_at": at, "user_id": user, "role": role, "action": action, "patient_id": patient,
-                  "resource_type": rtype, "resource_id": rid, "ip_address": address, "detail": None}  # fmt: skip
+        fields = {
+            "occurred_at": at,
+            "user_id": user,
+            "role": role,
+            "action": action,
+            "patient_id": patient,
+            "resource_type": rtype,
+            "resource_id": rid,
+            "ip_address": address,
+            "detail": None,
+        }
         row_hash = compute_hash(prev, canonical_json(fields))
         yield (n, at, user, role, action, patient, rtype, rid, address, None, prev, row_hash)
         prev = row_hash

@@ -8,26 +8,54 @@ from mediconnect.seed.emitters import Rows, emits, money
 from mediconnect.seed.world import World
 
 
-@emits("services", "id code name category modality department_name duration_minutes price cost preparation "
-       "preparation_items fasting_hours room_type requires_equipment referral_required is_active")  # fmt: skip
+@emits(
+    "services",
+    "id code name category modality department_name duration_minutes price cost preparation "
+    "preparation_items fasting_hours room_type requires_equipment referral_required is_active",
+)
 def services(w: World) -> Rows:
     for s in w.services:
         x = s.spec
-        yield (s.id, x.code, x.name, x.category, x.modality, x.department, x.duration, money(x.price_cents),
-               money(x.cost_cents), x.preparation, list(x.preparation_items), x.fasting_hours, x.room_type,
-               x.requires_equipment, x.referral_required, True)  # fmt: skip
+        yield (
+            s.id,
+            x.code,
+            x.name,
+            x.category,
+            x.modality,
+            x.department,
+            x.duration,
+            money(x.price_cents),
+            money(x.cost_cents),
+            x.preparation,
+            list(x.preparation_items),
+            x.fasting_hours,
+            x.room_type,
+            x.requires_equipment,
+            x.referral_required,
+            True,
+        )
 
 
-@emits("medical_aid_schemes", "id code name coverage_percent annual_limit authorisation_threshold "
-       "claim_turnaround_days is_active")  # fmt: skip
+@emits(
+    "medical_aid_schemes",
+    "id code name coverage_percent annual_limit authorisation_threshold claim_turnaround_days is_active",
+)
 def schemes(w: World) -> Rows:
     for s in w.schemes:
         x = s.spec
         threshold = (
             money(x.authorisation_threshold_cents) if x.authorisation_threshold_cents is not None else None
         )
-        yield (s.id, x.code, x.name, x.coverage_percent, money(x.annual_limit_cents), threshold,
-               x.claim_turnaround_days, True)  # fmt: skip
+        yield (
+            s.id,
+            x.code,
+            x.name,
+            x.coverage_percent,
+            money(x.annual_limit_cents),
+            threshold,
+            x.claim_turnaround_days,
+            True,
+        )
 
 
 @emits("scheme_tariffs", "id scheme_id service_id tariff_cap coverage_percent requires_authorisation covered")

@@ -14,8 +14,11 @@ from mediconnect.seed.vocab_ops import MESSAGES
 from mediconnect.seed.world import World
 
 
-@emits("conditions", "id patient_id name icd10_code diagnosed_on status diagnosed_by_id",
-       total=lambda w: len(w.clinical.conditions))  # fmt: skip
+@emits(
+    "conditions",
+    "id patient_id name icd10_code diagnosed_on status diagnosed_by_id",
+    total=lambda w: len(w.clinical.conditions),
+)
 def conditions(w: World) -> Rows:
     for n, (pid, k, diagnosed, status, by) in enumerate(w.clinical.conditions, start=1):
         yield (n, pid, CONDITIONS[k][0], CONDITIONS[k][1], day(diagnosed), status, by or None)
@@ -43,8 +46,12 @@ def _vitals_total(w: World) -> int:
     return len(w.appts) // 5
 
 
-@emits("vital_signs", "id patient_id appointment_id recorded_at systolic diastolic heart_rate weight_kg temperature_c "
-       "spo2 recorded_by_id", total=_vitals_total)  # fmt: skip
+@emits(
+    "vital_signs",
+    "id patient_id appointment_id recorded_at systolic diastolic heart_rate weight_kg temperature_c "
+    "spo2 recorded_by_id",
+    total=_vitals_total,
+)
 def vitals(w: World) -> Rows:
     rng, p, flags, n = stream(w.seed, "vitals"), w.patients, w.clinical.flags, 0
     consult = [s.spec.modality in ("consultation", "ecg") for s in w.services]
@@ -76,21 +83,48 @@ def vitals(w: World) -> Rows:
             spo2 = min(100, round(rng.gauss(92 if f & copd else 97.5, 1.5)))
             n += 1
             who = nurses.get(clinic)
-            yield (n, pat, a + k + 1, dt(max(checkin, start - 20 * MINUTE) + rng.randint(2, 10) * MINUTE),
-                   max(70, min(240, systolic)), max(40, min(140, diastolic)), max(35, min(190, heart)), weight, temp,
-                   max(70, spo2), rng.choice(who) if who else None)  # fmt: skip
+            yield (
+                n,
+                pat,
+                a + k + 1,
+                dt(max(checkin, start - 20 * MINUTE) + rng.randint(2, 10) * MINUTE),
+                max(70, min(240, systolic)),
+                max(40, min(140, diastolic)),
+                max(35, min(190, heart)),
+                weight,
+                temp,
+                max(70, spo2),
+                rng.choice(who) if who else None,
+            )
 
 
-@emits("prescriptions", "id patient_id medication_id doctor_id dosage frequency doses_per_day prescribed_on ends_on "
-       "refills_allowed refills_used remaining_doses next_refill_on status",
-       total=lambda w: len(w.clinical.prescriptions))  # fmt: skip
+@emits(
+    "prescriptions",
+    "id patient_id medication_id doctor_id dosage frequency doses_per_day prescribed_on ends_on "
+    "refills_allowed refills_used remaining_doses next_refill_on status",
+    total=lambda w: len(w.clinical.prescriptions),
+)
 def prescriptions(w: World) -> Rows:
     for n, (pid, med, doc, start, ends, status, allowed, used, remaining, refill) in enumerate(
         w.clinical.prescriptions, start=1
     ):
         dosage, per_day = DOSAGES.get(w.medications[med - 1][1], ("1 tablet", 1))
-        yield (n, pid, med, doc or None, dosage, FREQUENCY[per_day], per_day, day(start), day(ends), allowed, used,
-               remaining, day(refill), status)  # fmt: skip
+        yield (
+            n,
+            pid,
+            med,
+            doc or None,
+            dosage,
+            FREQUENCY[per_day],
+            per_day,
+            day(start),
+            day(ends),
+            allowed,
+            used,
+            remaining,
+            day(refill),
+            status,
+        )
 
 
 DOSE_TIMES = {1: (8 * 60,), 2: (8 * 60, 20 * 60), 3: (8 * 60, 14 * 60, 20 * 60)}
@@ -139,8 +173,18 @@ def goals(w: World) -> Rows:
             status = "active" if r < 0.75 else "achieved" if r < 0.9 else "abandoned"
             progress = 1.0 if status == "achieved" else round(rng.between(0.1, 0.9), 2)
             n += 1
-            yield (n, i + 1, goal, target, current, progress, day(today + rng.randint(-30, 150)), list(actions),
-                   status, p.primary_doctor[i] or None)  # fmt: skip
+            yield (
+                n,
+                i + 1,
+                goal,
+                target,
+                current,
+                progress,
+                day(today + rng.randint(-30, 150)),
+                list(actions),
+                status,
+                p.primary_doctor[i] or None,
+            )
 
 
 @emits("messages", "id sender_id recipient_id patient_id thread_id subject body sent_at read_at")
@@ -162,8 +206,17 @@ def messages(w: World) -> Rows:
         unread = (now - sent < 30 * DAY and rng.random() < 0.5) or k < 2
         n += 1
         first = n
-        yield (n, sender, recipient, i + 1, None, subject, body, dt(sent),
-               None if unread else dt(min(now, sent + rng.randint(5 * MINUTE, 2 * DAY))))  # fmt: skip
+        yield (
+            n,
+            sender,
+            recipient,
+            i + 1,
+            None,
+            subject,
+            body,
+            dt(sent),
+            None if unread else dt(min(now, sent + rng.randint(5 * MINUTE, 2 * DAY))),
+        )
         if not unread and rng.random() < 0.6:
             reply = sent + rng.randint(30 * MINUTE, 3 * DAY)
             if reply < now:
@@ -182,8 +235,11 @@ def messages(w: World) -> Rows:
                 )
 
 
-@emits("lab_tests", "id patient_id ordered_by_id test_name location fasting_required preparation_hours status "
-       "ordered_at scheduled_at completed_at reviewed_at summary")  # fmt: skip
+@emits(
+    "lab_tests",
+    "id patient_id ordered_by_id test_name location fasting_required preparation_hours status "
+    "ordered_at scheduled_at completed_at reviewed_at summary",
+)
 def lab_tests(w: World) -> Rows:
     for (
         tid,
@@ -200,8 +256,21 @@ def lab_tests(w: World) -> Rows:
         reviewed,
         summary,
     ) in w.clinical.labs.tests:
-        yield (tid, pid, doc, name, location, fasting, prep, status, dt(ordered), dt(scheduled), dt(completed),
-               dt(reviewed), summary)  # fmt: skip
+        yield (
+            tid,
+            pid,
+            doc,
+            name,
+            location,
+            fasting,
+            prep,
+            status,
+            dt(ordered),
+            dt(scheduled),
+            dt(completed),
+            dt(reviewed),
+            summary,
+        )
 
 
 @emits("lab_results", "id lab_test_id analyte value unit reference_low reference_high flag")

@@ -9,15 +9,31 @@ from mediconnect.seed.emitters import Rows, emits
 from mediconnect.seed.rng import Rng, stream
 from mediconnect.seed.world import World
 
-ERRORS = {"sms": ("Invalid destination number", "Carrier rejected message", "Unreachable handset"),
-          "email": ("Mailbox unavailable", "Message rejected as spam", "Domain not found")}  # fmt: skip
-SUBJECTS = {"booking_confirmation": "Your appointment is booked", "appointment_reminder": "Appointment reminder",
-            "appointment_cancelled": "Your appointment was cancelled", "missed_appointment": "We missed you today",
-            "report_ready": "Your report is ready"}  # fmt: skip
+ERRORS = {
+    "sms": ("Invalid destination number", "Carrier rejected message", "Unreachable handset"),
+    "email": ("Mailbox unavailable", "Message rejected as spam", "Domain not found"),
+}
+SUBJECTS = {
+    "booking_confirmation": "Your appointment is booked",
+    "appointment_reminder": "Appointment reminder",
+    "appointment_cancelled": "Your appointment was cancelled",
+    "missed_appointment": "We missed you today",
+    "report_ready": "Your report is ready",
+}
 
 
-def _row(rng: Rng, n: int, now: int, appt: int, template: str, channel: str, user: int, patient: int, to: str,
-         when: int) -> tuple:  # type: ignore[type-arg]  # fmt: skip
+def _row(
+    rng: Rng,
+    n: int,
+    now: int,
+    appt: int,
+    template: str,
+    channel: str,
+    user: int,
+    patient: int,
+    to: str,
+    when: int,
+) -> tuple:  # type: ignore[type-arg]
     r = rng.random()
     status = "delivered" if r < 0.9 else "sent" if r < 0.95 else "failed" if r < 0.98 else "skipped"
     if when > now - 2 * MINUTE:
@@ -35,14 +51,33 @@ def _row(rng: Rng, n: int, now: int, appt: int, template: str, channel: str, use
     elif status == "queued":
         attempts = 0
     subject = SUBJECTS[template] if channel == "email" else None
-    return (n, f"appt-{appt}-{template}-{channel}", user or None, patient, appt, channel, template, to, subject, status,
-            ("twilio" if channel == "sms" else "smtp") if sent else None, provider_id, attempts, error, dt(when),
-            dt(sent), dt(delivered))  # fmt: skip
+    return (
+        n,
+        f"appt-{appt}-{template}-{channel}",
+        user or None,
+        patient,
+        appt,
+        channel,
+        template,
+        to,
+        subject,
+        status,
+        ("twilio" if channel == "sms" else "smtp") if sent else None,
+        provider_id,
+        attempts,
+        error,
+        dt(when),
+        dt(sent),
+        dt(delivered),
+    )
 
 
-@emits("notifications", "id idempotency_key user_id patient_id appointment_id channel template to_address subject "
-       "status provider provider_id attempts error created_at sent_at delivered_at",
-       total=lambda w: int(len(w.appts) * 1.9))  # fmt: skip
+@emits(
+    "notifications",
+    "id idempotency_key user_id patient_id appointment_id channel template to_address subject "
+    "status provider provider_id attempts error created_at sent_at delivered_at",
+    total=lambda w: int(len(w.appts) * 1.9),
+)
 def notifications(w: World) -> Rows:
     rng, p, now, n = stream(w.seed, "notifications"), w.patients, w.now, 0
     delivered_report = {

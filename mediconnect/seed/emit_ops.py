@@ -13,17 +13,33 @@ from mediconnect.seed.vocab_ops import SAFETY_EVENTS, TICKETS, USER_AGENTS
 from mediconnect.seed.world import World
 
 
-@emits("user_sessions", "id user_id token_hash client_token ip_address user_agent created_at last_seen_at expires_at "
-       "ended_at", total=lambda w: len(w.activity.sessions))  # fmt: skip
+@emits(
+    "user_sessions",
+    "id user_id token_hash client_token ip_address user_agent created_at last_seen_at expires_at ended_at",
+    total=lambda w: len(w.activity.sessions),
+)
 def sessions(w: World) -> Rows:
     rng = stream(w.seed, "session-rows")
     for n, (uid, created, seen, expires, ended, address, agent) in enumerate(w.activity.sessions, start=1):
-        yield (n, uid, rng.hex(32), rng.hex(16), address, USER_AGENTS[agent], dt(created), dt(seen), dt(expires),
-               dt(ended))  # fmt: skip
+        yield (
+            n,
+            uid,
+            rng.hex(32),
+            rng.hex(16),
+            address,
+            USER_AGENTS[agent],
+            dt(created),
+            dt(seen),
+            dt(expires),
+            dt(ended),
+        )
 
 
-@emits("login_attempts", "id user_id email ip_address success outcome method attempted_at",
-       total=lambda w: len(w.activity.attempts))  # fmt: skip
+@emits(
+    "login_attempts",
+    "id user_id email ip_address success outcome method attempted_at",
+    total=lambda w: len(w.activity.attempts),
+)
 def login_attempts(w: World) -> Rows:
     for n, (uid, email, address, ok, outcome, method, at) in enumerate(w.activity.attempts, start=1):
         yield (n, uid or None, email, address, ok, outcome, method, dt(at))
@@ -55,8 +71,11 @@ PRIORITY = Weighted(["low", "normal", "high", "urgent"], [0.15, 0.6, 0.2, 0.05])
 RESPONSE_HOURS = {"urgent": 0.5, "high": 2.0, "normal": 6.0, "low": 16.0}
 
 
-@emits("support_tickets", "id number requester_id clinic_id assigned_to_id category priority status subject "
-       "description created_at first_response_at resolved_at")  # fmt: skip
+@emits(
+    "support_tickets",
+    "id number requester_id clinic_id assigned_to_id category priority status subject "
+    "description created_at first_response_at resolved_at",
+)
 def tickets(w: World) -> Rows:
     rng, p, now = stream(w.seed, "tickets"), w.patients, w.now
     agents = w.user_ids_by_role("admin") + w.user_ids_by_role("clinic_staff")[:5]
@@ -80,9 +99,21 @@ def tickets(w: World) -> Rows:
             status, resolved = "in_progress", 0
         else:
             status, first, resolved = "open", 0, 0
-        yield (n, f"TCK-{n:06d}", requester, clinic, rng.choice(agents) if first and agents else None, category,
-               priority, status, rng.choice(TICKETS[category]), "Reported through the help widget.", dt(created),
-               dt(first), dt(resolved))  # fmt: skip
+        yield (
+            n,
+            f"TCK-{n:06d}",
+            requester,
+            clinic,
+            rng.choice(agents) if first and agents else None,
+            category,
+            priority,
+            status,
+            rng.choice(TICKETS[category]),
+            "Reported through the help widget.",
+            dt(created),
+            dt(first),
+            dt(resolved),
+        )
 
 
 @emits("health_samples", "id sampled_at database_ok database_latency_ms redis_ok storage_used_fraction")
@@ -108,8 +139,13 @@ def health(w: World) -> Rows:
         )
 
 
-ROUTES = (("api", 120.0, 1.0), ("dashboard", 220.0, 0.6), ("booking", 160.0, 0.4), ("auth", 90.0, 0.3),
-          ("reports", 340.0, 0.15))  # fmt: skip
+ROUTES = (
+    ("api", 120.0, 1.0),
+    ("dashboard", 220.0, 0.6),
+    ("booking", 160.0, 0.4),
+    ("auth", 90.0, 0.3),
+    ("reports", 340.0, 0.15),
+)
 
 
 @emits("request_metrics", "id bucket_start route_group request_count error_count total_ms max_ms")
@@ -144,18 +180,23 @@ def request_metrics(w: World) -> Rows:
 
 @emits("backup_runs", "id started_at finished_at status size_bytes location")
 def backups(w: World) -> Rows:
-    rng, n = stream(w.seed, "backups"), 0
-    for o in range(w.first_day, w.today.toordinal() + 1):
+    rng = stream(w.seed, "backups")
+    for n, o in enumerate(range(w.first_day, w.today.toordinal() + 1), start=1):
         started = w.local.at(o, 120)
         if started > w.now:
             break
-        n += 1
         failed = rng.random() < 0.01
         # compressed dumps; backup_runs.size_bytes is a 32-bit INTEGER in the model (< 2 GiB)
         size = int(6e8 * (1 + (o - w.first_day) / 400) * rng.between(0.98, 1.02))
         d = day(o)
-        yield (n, dt(started), dt(started + rng.randint(15, 40) * MINUTE), "failed" if failed else "completed",
-               None if failed else size, None if failed else f"s3://mediconnect-backups/{d:%Y/%m/%d}/db.dump")  # fmt: skip
+        yield (
+            n,
+            dt(started),
+            dt(started + rng.randint(15, 40) * MINUTE),
+            "failed" if failed else "completed",
+            None if failed else size,
+            None if failed else f"s3://mediconnect-backups/{d:%Y/%m/%d}/db.dump",
+        )
 
 
 @emits("safety_events", "id clinic_id appointment_id kind severity description occurred_at reported_by_id")
@@ -173,8 +214,16 @@ def safety(w: World) -> Rows:
         i = rng.choice(done)
         kind, severity, text = rng.choice(SAFETY_EVENTS)
         clinic = a.clinic[i]
-        yield (n, clinic, i + 1 if rng.random() < 0.8 else None, kind, severity, text,
-               dt(a.started[i] + rng.randint(0, 30) * MINUTE), rng.choice(reporters.get(clinic, [None])))  # fmt: skip
+        yield (
+            n,
+            clinic,
+            i + 1 if rng.random() < 0.8 else None,
+            kind,
+            severity,
+            text,
+            dt(a.started[i] + rng.randint(0, 30) * MINUTE),
+            rng.choice(reporters.get(clinic, [None])),
+        )
 
 
 REPORTS = (
@@ -198,8 +247,18 @@ EVERY = {"daily": 1, "weekly": 7, "monthly": 30}
 def scheduled_reports(w: World) -> Rows:
     for n, (key, name, category, schedule) in enumerate(REPORTS, start=1):
         owner = 5 if category == "billing" else 6
-        yield (n, key, name, category, schedule, {"format": "pdf"}, owner, 1 if key == "daily-cashup" else None,
-               dt(_next_run(w, schedule)), dt(w.local.at(w.first_day - 30, 540)))  # fmt: skip
+        yield (
+            n,
+            key,
+            name,
+            category,
+            schedule,
+            {"format": "pdf"},
+            owner,
+            1 if key == "daily-cashup" else None,
+            dt(_next_run(w, schedule)),
+            dt(w.local.at(w.first_day - 30, 540)),
+        )
 
 
 def _next_run(w: World, schedule: str) -> int:
@@ -225,7 +284,14 @@ def report_runs(w: World) -> Rows:
             started = w.local.at(o, 480 if schedule != "monthly" else 540)
             failed = rng.random() < 0.02
             n += 1
-            yield (n, rid, "failed" if failed else "completed", dt(started), dt(started + rng.randint(20, 600)),
-                   f"{day(o):%Y-%m-%d}", None if failed else rng.hex(16),
-                   "Timed out waiting for the database" if failed else None)  # fmt: skip
+            yield (
+                n,
+                rid,
+                "failed" if failed else "completed",
+                dt(started),
+                dt(started + rng.randint(20, 600)),
+                f"{day(o):%Y-%m-%d}",
+                None if failed else rng.hex(16),
+                "Timed out waiting for the database" if failed else None,
+            )
             o += every

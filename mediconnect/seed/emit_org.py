@@ -16,8 +16,21 @@ from mediconnect.seed.world import World
 )
 def clinics(w: World) -> Rows:
     for c in w.clinics:
-        yield (c.id, c.code, c.name, c.address, c.place.city, c.place.region, w.tz.key, c.phone, c.email,
-               c.established, c.status, c.accreditation, dt(c.created_ts))  # fmt: skip
+        yield (
+            c.id,
+            c.code,
+            c.name,
+            c.address,
+            c.place.city,
+            c.place.region,
+            w.tz.key,
+            c.phone,
+            c.email,
+            c.established,
+            c.status,
+            c.accreditation,
+            dt(c.created_ts),
+        )
 
 
 @emits("clinic_opening_hours", "id clinic_id weekday opens_at closes_at")
@@ -50,12 +63,26 @@ def rooms(w: World) -> Rows:
         yield (r.id, r.clinic_id, r.department_id, r.name, r.room_type, True)
 
 
-@emits("equipment", "id clinic_id room_id name modality manufacturer serial_number status installed_on "
-       "last_maintenance_at maintenance_interval_days")  # fmt: skip
+@emits(
+    "equipment",
+    "id clinic_id room_id name modality manufacturer serial_number status installed_on "
+    "last_maintenance_at maintenance_interval_days",
+)
 def equipment(w: World) -> Rows:
     for e in w.equipment:
-        yield (e.id, e.clinic_id, e.room_id, e.name, e.modality, e.manufacturer, e.serial_number, e.status,
-               e.installed_on, dt(e.last_maintenance_ts), e.interval_days)  # fmt: skip
+        yield (
+            e.id,
+            e.clinic_id,
+            e.room_id,
+            e.name,
+            e.modality,
+            e.manufacturer,
+            e.serial_number,
+            e.status,
+            e.installed_on,
+            dt(e.last_maintenance_ts),
+            e.interval_days,
+        )
 
 
 @emits(
@@ -106,14 +133,31 @@ def subscriptions(w: World) -> Rows:
         yield (n, c.id, PLANS[tier][0], money(PLANS[tier][1]), start, ended, status)
 
 
-@emits("users", "id email password_hash role first_name last_name phone is_active email_verified notify_sms "
-       "notify_email created_at last_login_at deactivated_at", total=lambda w: len(w.users) + sum(1 for u in w.patients.user_id if u))  # fmt: skip
+@emits(
+    "users",
+    "id email password_hash role first_name last_name phone is_active email_verified notify_sms "
+    "notify_email created_at last_login_at deactivated_at",
+    total=lambda w: len(w.users) + sum(1 for u in w.patients.user_id if u),
+)
 def users(w: World) -> Rows:
     last = w.activity.last_login
     for u in w.users:
-        yield (u.id, u.email, u.password_hash, u.role, u.first_name, u.last_name, u.phone, u.is_active,
-               u.email_verified, u.notify_sms, u.notify_email, dt(u.created_ts), dt(last.get(u.id, 0)),
-               dt(u.deactivated_ts))  # fmt: skip
+        yield (
+            u.id,
+            u.email,
+            u.password_hash,
+            u.role,
+            u.first_name,
+            u.last_name,
+            u.phone,
+            u.is_active,
+            u.email_verified,
+            u.notify_sms,
+            u.notify_email,
+            dt(u.created_ts),
+            dt(last.get(u.id, 0)),
+            dt(u.deactivated_ts),
+        )
     p, rng = w.patients, stream(w.seed, "patient-users")
     n_staff = len(w.users)
     for i in range(len(p)):
@@ -121,9 +165,22 @@ def users(w: World) -> Rows:
         if uid <= n_staff:
             continue
         active = rng.random() > 0.02
-        yield (uid, p.email[i], None, "patient", p.first[i], p.last[i], p.phone[i], active, rng.random() < 0.9,
-               rng.random() > 0.08, rng.random() > 0.12, dt(p.registered[i]), dt(last.get(uid, 0)),
-               None if active else dt(min(w.now, p.registered[i] + rng.randint(30, 400) * DAY)))  # fmt: skip
+        yield (
+            uid,
+            p.email[i],
+            None,
+            "patient",
+            p.first[i],
+            p.last[i],
+            p.phone[i],
+            active,
+            rng.random() < 0.9,
+            rng.random() > 0.08,
+            rng.random() > 0.12,
+            dt(p.registered[i]),
+            dt(last.get(uid, 0)),
+            None if active else dt(min(w.now, p.registered[i] + rng.randint(30, 400) * DAY)),
+        )
 
 
 @emits("doctors", "id user_id specialization license_number is_radiologist bio accepting_new_patients")
@@ -158,15 +215,27 @@ def assignments(w: World) -> Rows:
         clinic = w.clinic(s.clinic_id)
         ends = day(clinic.active_until) if clinic.status == "suspended" else None
         n += 1
-        yield (n, s.user.id, s.clinic_id, None, clinic.departments.get(s.department or ""), s.staff_role,
-               s.job_title, s.starts_on, ends)  # fmt: skip
+        yield (
+            n,
+            s.user.id,
+            s.clinic_id,
+            None,
+            clinic.departments.get(s.department or ""),
+            s.staff_role,
+            s.job_title,
+            s.starts_on,
+            ends,
+        )
         for doctor_id in s.doctor_ids:
             n += 1
             yield (n, s.user.id, None, doctor_id, None, s.staff_role, s.job_title, s.starts_on, ends)
 
 
-@emits("duty_shifts", "id clinic_id user_id department_id room_id duty_role starts_at ends_at cancelled",
-       total=lambda w: len(w.shift_rows))  # fmt: skip
+@emits(
+    "duty_shifts",
+    "id clinic_id user_id department_id room_id duty_role starts_at ends_at cancelled",
+    total=lambda w: len(w.shift_rows),
+)
 def shifts(w: World) -> Rows:
     for sid, cid, uid, dept, room, role, s, e, cancelled in w.shift_rows:
         yield (sid, cid, uid, dept, room, role, dt(s), dt(e), cancelled)
@@ -217,10 +286,25 @@ def targets(w: World) -> Rows:
             yield (n, None, owner, period, amount, q, created)
 
 
-EQUIPMENT_COST = {"ct": 9_500_000, "mri": 15_000_000, "xray": 2_500_000, "ultrasound": 1_200_000,
-                  "mammography": 3_000_000, "fluoroscopy": 3_000_000, "dexa": 1_000_000, "ecg": 200_000}  # fmt: skip
-SALARY = {"manager": 5_500_000, "receptionist": 1_800_000, "nurse": 3_200_000, "radiographer": 3_800_000,
-          "sonographer": 3_600_000, "support": 1_200_000, "billing_clerk": 2_200_000}  # fmt: skip
+EQUIPMENT_COST = {
+    "ct": 9_500_000,
+    "mri": 15_000_000,
+    "xray": 2_500_000,
+    "ultrasound": 1_200_000,
+    "mammography": 3_000_000,
+    "fluoroscopy": 3_000_000,
+    "dexa": 1_000_000,
+    "ecg": 200_000,
+}
+SALARY = {
+    "manager": 5_500_000,
+    "receptionist": 1_800_000,
+    "nurse": 3_200_000,
+    "radiographer": 3_800_000,
+    "sonographer": 3_600_000,
+    "support": 1_200_000,
+    "billing_clerk": 2_200_000,
+}
 
 
 @emits("operating_costs", "id clinic_id month category amount")

@@ -8,18 +8,22 @@ from mediconnect.seed.emit_appointments import chunks
 from mediconnect.seed.emitters import Rows, emits
 from mediconnect.seed.patients_build import covered_on
 from mediconnect.seed.rng import Rng, stream
-from mediconnect.seed.vocab_clinical import REPORT_TEXT
 from mediconnect.seed.vocab_ops import NEGATIVE_COMMENTS, NEUTRAL_COMMENTS, POSITIVE_COMMENTS, USER_AGENTS
+from mediconnect.seed.vocab_reports import REPORT_TEXT
 from mediconnect.seed.world import World
 
 
 def ip(rng: Rng) -> str:
-    return f"{rng.choice((41, 102, 105, 154, 196, 197))}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+    first = rng.choice((41, 102, 105, 154, 196, 197))
+    return f"{first}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
 
 
-@emits("reports", "id appointment_id patient_id author_doctor_id status findings impression recommendations "
-       "file_stored_name file_content_type file_size_bytes created_at signed_by_id signed_at delivered_at",
-       total=lambda w: len(w.reports))  # fmt: skip
+@emits(
+    "reports",
+    "id appointment_id patient_id author_doctor_id status findings impression recommendations "
+    "file_stored_name file_content_type file_size_bytes created_at signed_by_id signed_at delivered_at",
+    total=lambda w: len(w.reports),
+)
 def reports(w: World) -> Rows:
     rng, r, a = stream(w.seed, "report-rows"), w.reports, w.appts
     modality = [s.spec.modality for s in w.services]
@@ -30,10 +34,23 @@ def reports(w: World) -> Rows:
         if status == RP_AMENDED:
             finding += " Addendum: comparison with prior imaging confirms the findings."
         stored = rng.hex(16) if r.signed[i] else None
-        yield (i + 1, appt + 1, a.patient[appt], r.author[i], REPORT_STATUS[status], finding, impression,
-               recommendation, stored, "application/pdf" if stored else None,
-               rng.randint(80_000, 600_000) if stored else None, dt(r.created[i]), r.signer[i] or None,
-               dt(r.signed[i]), dt(r.delivered[i]))  # fmt: skip
+        yield (
+            i + 1,
+            appt + 1,
+            a.patient[appt],
+            r.author[i],
+            REPORT_STATUS[status],
+            finding,
+            impression,
+            recommendation,
+            stored,
+            "application/pdf" if stored else None,
+            rng.randint(80_000, 600_000) if stored else None,
+            dt(r.created[i]),
+            r.signer[i] or None,
+            dt(r.signed[i]),
+            dt(r.delivered[i]),
+        )
 
 
 def accesses(w: World) -> list[tuple[int, int, str, str, int, int, int]]:
@@ -72,8 +89,11 @@ def accesses(w: World) -> list[tuple[int, int, str, str, int, int, int]]:
     return out
 
 
-@emits("report_accesses", "id report_id user_id action ip_address user_agent accessed_at",
-       total=lambda w: len(accesses(w)))  # fmt: skip
+@emits(
+    "report_accesses",
+    "id report_id user_id action ip_address user_agent accessed_at",
+    total=lambda w: len(accesses(w)),
+)
 def report_accesses(w: World) -> Rows:
     for n, (report, user, action, address, agent, t, _patient) in enumerate(accesses(w), start=1):
         yield (n, report, user, action, address, USER_AGENTS[agent], dt(t))
@@ -83,9 +103,12 @@ def _clip(x: float) -> int:
     return max(1, min(5, round(x)))
 
 
-@emits("feedback", "id appointment_id patient_id overall_rating wait_time_rating staff_rating communication_rating "
-       "facility_rating billing_clarity_rating nps_score would_recommend comments submitted_at",
-       total=lambda w: len(w.appts) // 4)  # fmt: skip
+@emits(
+    "feedback",
+    "id appointment_id patient_id overall_rating wait_time_rating staff_rating communication_rating "
+    "facility_rating billing_clarity_rating nps_score would_recommend comments submitted_at",
+    total=lambda w: len(w.appts) // 4,
+)
 def feedback(w: World) -> Rows:
     rng, p, n, now = stream(w.seed, "feedback"), w.patients, 0, w.now
     quality = [0.0] + [c.facility_quality for c in w.clinics]

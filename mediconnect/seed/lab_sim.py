@@ -13,13 +13,22 @@ from mediconnect.seed.world import World
 
 PANEL = {name: k for k, (name, *_r) in enumerate(LAB_PANELS)}
 FOR_CONDITION = {
-    "Hypertension": ("Urea and electrolytes",), "Type 2 diabetes mellitus": ("HbA1c", "Fasting glucose"),
-    "Hyperlipidaemia": ("Lipid panel",), "Hypothyroidism": ("Thyroid function",), "Atrial fibrillation": ("INR",),
-    "Rheumatoid arthritis": ("Full blood count", "Liver function tests"), "Heart failure": ("Urea and electrolytes",),
+    "Hypertension": ("Urea and electrolytes",),
+    "Type 2 diabetes mellitus": ("HbA1c", "Fasting glucose"),
+    "Hyperlipidaemia": ("Lipid panel",),
+    "Hypothyroidism": ("Thyroid function",),
+    "Atrial fibrillation": ("INR",),
+    "Rheumatoid arthritis": ("Full blood count", "Liver function tests"),
+    "Heart failure": ("Urea and electrolytes",),
     "Osteoporosis": ("Vitamin D",),
-}  # fmt: skip
-HIGH_WHEN = {"HbA1c": "Type 2 diabetes mellitus", "Glucose (fasting)": "Type 2 diabetes mellitus",
-             "LDL cholesterol": "Hyperlipidaemia", "Total cholesterol": "Hyperlipidaemia", "TSH": "Hypothyroidism"}  # fmt: skip
+}
+HIGH_WHEN = {
+    "HbA1c": "Type 2 diabetes mellitus",
+    "Glucose (fasting)": "Type 2 diabetes mellitus",
+    "LDL cholesterol": "Hyperlipidaemia",
+    "Total cholesterol": "Hyperlipidaemia",
+    "TSH": "Hypothyroidism",
+}
 
 
 @dataclass
@@ -96,6 +105,21 @@ def simulate(world: World) -> Labs:
                     if now - completed > 5 * DAY or rng.random() < 0.6:
                         reviewed = min(now, completed + rng.randint(HOUR, 4 * DAY))
                 location = rng.choice(LAB_LOCATIONS)
-                labs.tests.append((test_id, i + 1, doctor, name, location, fasting, prep, status, ordered, scheduled,
-                                   completed, reviewed, summary))  # fmt: skip
+                labs.tests.append(
+                    (
+                        test_id,
+                        i + 1,
+                        doctor,
+                        name,
+                        location,
+                        fasting,
+                        prep,
+                        status,
+                        ordered,
+                        scheduled,
+                        completed,
+                        reviewed,
+                        summary,
+                    )
+                )
     return labs

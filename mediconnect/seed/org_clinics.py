@@ -18,20 +18,55 @@ from mediconnect.seed.vocab_ops import (
 )
 from mediconnect.seed.world import Clinic, Equipment, Room, World
 
-SITE_ORDER = ("Rosebank", "Gardens", "Umhlanga", "Hatfield", "Sandton", "Bellville", "Soweto", "Walmer",
-              "Westdene", "Berea", "Centurion", "Polokwane", "Pietermaritzburg", "Midrand", "Benoni",
-              "Stellenbosch", "George", "Vincent", "Mthatha", "Mbombela", "Rustenburg", "Kimberley",
-              "Mahikeng", "Tzaneen")  # fmt: skip
-WAIT_TARGETS = {"Radiology": 20.0, "Women's Imaging": 15.0, "General Practice": 15.0, "Paediatrics": 15.0,
-                "Cardiology": 20.0, "Orthopaedics": 20.0}  # fmt: skip
+SITE_ORDER = (
+    "Rosebank",
+    "Gardens",
+    "Umhlanga",
+    "Hatfield",
+    "Sandton",
+    "Bellville",
+    "Soweto",
+    "Walmer",
+    "Westdene",
+    "Berea",
+    "Centurion",
+    "Polokwane",
+    "Pietermaritzburg",
+    "Midrand",
+    "Benoni",
+    "Stellenbosch",
+    "George",
+    "Vincent",
+    "Mthatha",
+    "Mbombela",
+    "Rustenburg",
+    "Kimberley",
+    "Mahikeng",
+    "Tzaneen",
+)
+WAIT_TARGETS = {
+    "Radiology": 20.0,
+    "Women's Imaging": 15.0,
+    "General Practice": 15.0,
+    "Paediatrics": 15.0,
+    "Cardiology": 20.0,
+    "Orthopaedics": 20.0,
+}
 KIND_DEPARTMENT = {
     "gp": "General Practice",
     "paed": "Paediatrics",
     "cardio": "Cardiology",
     "ortho": "Orthopaedics",
 }
-ROOM_LABEL = {"xray": "X-ray Room", "ct": "CT Suite", "mri": "MRI Suite", "ultrasound": "Ultrasound Room",
-              "mammography": "Mammography Room", "fluoroscopy": "Fluoroscopy Room", "dexa": "DEXA Room"}  # fmt: skip
+ROOM_LABEL = {
+    "xray": "X-ray Room",
+    "ct": "CT Suite",
+    "mri": "MRI Suite",
+    "ultrasound": "Ultrasound Room",
+    "mammography": "Mammography Room",
+    "fluoroscopy": "Fluoroscopy Room",
+    "dexa": "DEXA Room",
+}
 
 
 def build_clinics(world: World) -> None:
@@ -121,8 +156,17 @@ def _add_equipment(world: World, rng: Rng, clinic: Clinic, room: Room, modality:
     eid = len(world.equipment) + 1
     maker, model = rng.pick(EQUIPMENT_MODELS[modality])
     installed = max(clinic.established, world.today - timedelta(days=rng.randint(900, 3000)))
-    eq = Equipment(eid, clinic.id, room.id, f"{model} ({room.name})", modality, maker,
-                   f"{maker[:3].upper()}-{clinic.id:03d}-{eid:05d}", installed, MAINTENANCE_INTERVAL[modality])  # fmt: skip
+    eq = Equipment(
+        eid,
+        clinic.id,
+        room.id,
+        f"{model} ({room.name})",
+        modality,
+        maker,
+        f"{maker[:3].upper()}-{clinic.id:03d}-{eid:05d}",
+        installed,
+        MAINTENANCE_INTERVAL[modality],
+    )
     world.equipment.append(eq)
     room.equipment_id, room.modality = eid, modality
     return eq
@@ -220,13 +264,34 @@ def _maintenance(world: World, rng: Rng) -> None:
                     )
         if eq.id == special_down:
             start, end = world.local.at(today - 1, 14 * 60), world.local.at(today + 1, 17 * 60)
-            windows.append((start, end, False, "Unplanned repair: Detector calibration fault", "in_progress",
-                            "Room closed; bookings moved to X-ray Room 2 or other clinics"))  # fmt: skip
+            windows.append(
+                (
+                    start,
+                    end,
+                    False,
+                    "Unplanned repair: Detector calibration fault",
+                    "in_progress",
+                    "Room closed; bookings moved to X-ray Room 2 or other clinics",
+                )
+            )
             eq.status = "maintenance"
         for start, end, planned, title, status, impact in sorted(windows):
             created = start - rng.randint(1, 30) * DAY if planned else start + 10 * MINUTE
-            rows.append((len(rows) + 1, eq.clinic_id, eq.id, None, f"{title}: {eq.name}"[:120], start, end,
-                         planned, status, impact, min(created, world.now)))  # fmt: skip
+            rows.append(
+                (
+                    len(rows) + 1,
+                    eq.clinic_id,
+                    eq.id,
+                    None,
+                    f"{title}: {eq.name}"[:120],
+                    start,
+                    end,
+                    planned,
+                    status,
+                    impact,
+                    min(created, world.now),
+                )
+            )
             if status != "cancelled":
                 eq.blocks.append((start, end))
             if status == "completed":
@@ -241,8 +306,21 @@ def _maintenance(world: World, rng: Rng) -> None:
             title, impact = rng.pick(INFRA_WORK)
             start = world.local.at(day, 14 * 60)
             end = start + 4 * HOUR
-            rows.append((len(rows) + 1, clinic.id, None, None, title, start, end, True,
-                         _status(world, start, end), impact, min(start - 14 * DAY, world.now)))  # fmt: skip
+            rows.append(
+                (
+                    len(rows) + 1,
+                    clinic.id,
+                    None,
+                    None,
+                    title,
+                    start,
+                    end,
+                    True,
+                    _status(world, start, end),
+                    impact,
+                    min(start - 14 * DAY, world.now),
+                )
+            )
             day += rng.randint(70, 130)
 
 
@@ -264,8 +342,9 @@ def _events(world: World, rng: Rng) -> None:
                 start_min = 9 * 60 if kind in {"community", "inspection"} else 14 * 60
                 start = world.local.at(o, start_min)
                 end = start + (6 if kind == "community" else 2) * HOUR
-                rows.append((len(rows) + 1, clinic.id, kind, title, start, end, rng.randint(6, 25),
-                             reduction, impact))  # fmt: skip
+                rows.append(
+                    (len(rows) + 1, clinic.id, kind, title, start, end, rng.randint(6, 25), reduction, impact)
+                )
                 if reduction > 0 and clinic.active_from <= o < clinic.active_until:
                     clinic.events.append((start, end, reduction))
             month = (month + timedelta(days=32)).replace(day=1)

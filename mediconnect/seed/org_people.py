@@ -11,8 +11,13 @@ from mediconnect.seed.rng import Rng, stream
 from mediconnect.seed.vocab_ops import SPECIALISATIONS_REFERRING
 from mediconnect.seed.world import Doctor, Referrer, Staff, User, World
 
-SPECIALIZATION = {"rad": "Radiology", "gp": "General Practice", "cardio": "Cardiology", "paed": "Paediatrics",
-                  "ortho": "Orthopaedics"}  # fmt: skip
+SPECIALIZATION = {
+    "rad": "Radiology",
+    "gp": "General Practice",
+    "cardio": "Cardiology",
+    "paed": "Paediatrics",
+    "ortho": "Orthopaedics",
+}
 CLINICIAN_CYCLE = ("cardio", "paed", "ortho", "gp")
 # role, staff_role, duty role, job title, department, how many per clinic (base, per 4 radiologists)
 STAFF_PLAN = (
@@ -24,6 +29,24 @@ STAFF_PLAN = (
     ("clinic_staff", "support", "support", "Porter", None, 1, 0),
     ("billing_staff", "billing_clerk", None, "Billing Clerk", None, 1, 0.25),
 )
+
+
+WEEKDAY_STAFFING = (1.0, 0.95, 0.75, 0.7, 0.6)
+
+
+def _weighted_sample(rng: Rng, weights: tuple[float, ...], k: int) -> list[int]:
+    """k distinct indices, drawn in proportion to their weights."""
+    pool = list(range(len(weights)))
+    out: list[int] = []
+    while len(out) < k:
+        x = rng.random() * sum(weights[i] for i in pool)
+        for i in pool:
+            x -= weights[i]
+            if x <= 0 or i == pool[-1]:
+                out.append(i)
+                pool.remove(i)
+                break
+    return out
 
 
 def _person(rng: Rng, sex: str | None = None) -> tuple[str, str, str]:
@@ -86,13 +109,21 @@ def build_doctors(world: World) -> None:
         if joined >= world.first_day:
             user.created_ts = world.local.at(joined - rng.randint(3, 20), 600)
         doc = Doctor(
-            id=did, user=user, kind=kind, specialization=SPECIALIZATION[kind],
-            license_number=f"MP{1_000_000 + did * 7919 % 8_999_999:07d}", primary_clinic=clinic_id, joined=joined,
-            speed=rng.lognormvariate(0, 0.08), delay=rng.between(0.6, 1.6), report_speed=rng.between(0.6, 1.9),
-        )  # fmt: skip
+            id=did,
+            user=user,
+            kind=kind,
+            specialization=SPECIALIZATION[kind],
+            license_number=f"MP{1_000_000 + did * 7919 % 8_999_999:07d}",
+            primary_clinic=clinic_id,
+            joined=joined,
+            speed=rng.lognormvariate(0, 0.08),
+            delay=rng.between(0.6, 1.6),
+            report_speed=rng.between(0.6, 1.9),
+        )
         doc.bio = f"{SPECIALIZATION[kind]} specialist with {rng.randint(4, 30)} years of experience."
         lo, hi = scale.doctor_days
-        days = sorted(rng.sample(range(5), min(5, rng.randint(lo, hi))))
+        # Busy weekdays are staffed more: clinics roster to demand (Monday and Tuesday peak).
+        days = sorted(_weighted_sample(rng, WEEKDAY_STAFFING, min(5, rng.randint(lo, hi))))
         if demo:
             days = [0, 1, 2, 3, 4, 5, 6]
         elif rng.chance(0.6):
@@ -127,8 +158,18 @@ def build_people(world: World) -> None:
     users = world.users
     for acc in DEMO_ACCOUNTS:
         created = world.local.at(world.first_day - 400, 600)
-        users.append(User(acc.user_id, acc.email, acc.role, acc.first_name, acc.last_name, _phone(rng), created,
-                          password_hash=world.demo_password_hash))  # fmt: skip
+        users.append(
+            User(
+                acc.user_id,
+                acc.email,
+                acc.role,
+                acc.first_name,
+                acc.last_name,
+                _phone(rng),
+                created,
+                password_hash=world.demo_password_hash,
+            )
+        )
 
     def add(user: User, domain: str = "mediconnect.local") -> User:
         user.id = len(users) + 1
@@ -169,8 +210,18 @@ def build_people(world: World) -> None:
                 if demo_acc and staff_role == "manager":
                     duty = "reception"
                 doctors = (1,) if demo_acc and staff_role == "billing_clerk" else ()
-                staff = Staff(user, clinic.id, staff_role, duty, title, dept, tuple(weekdays), starts,
-                              doctor_ids=doctors, leave=_leave(rng, world, protect=bool(demo_acc)))  # fmt: skip
+                staff = Staff(
+                    user,
+                    clinic.id,
+                    staff_role,
+                    duty,
+                    title,
+                    dept,
+                    tuple(weekdays),
+                    starts,
+                    doctor_ids=doctors,
+                    leave=_leave(rng, world, protect=bool(demo_acc)),
+                )
                 world.staff.append(staff)
                 if demo_acc and staff_role == "manager":
                     duty = None
@@ -188,10 +239,15 @@ def build_people(world: World) -> None:
         else:
             first, last, _ = _person(rng)
             joined = world.first_day + rng.randint(-900, world.today.toordinal() - world.first_day - 10)
-            user = add(User(0, "", "referring_doctor", first, last, _phone(rng), world.local.at(joined, 660)),
-                       domain="practice.example.org")  # fmt: skip
+            user = add(
+                User(0, "", "referring_doctor", first, last, _phone(rng), world.local.at(joined, 660)),
+                domain="practice.example.org",
+            )
             place = rng.pick(regions)
             spec = rng.pick(SPECIALISATIONS_REFERRING)
             practice = f"{last} {'Family Practice' if spec == 'General Practitioner' else spec + ' Rooms'}"
-        world.referrers.append(Referrer(rid, user, practice, f"PR{2_000_000 + rid * 104_729 % 7_000_000:07d}",
-                                        spec, place.region))  # fmt: skip
+        world.referrers.append(
+            Referrer(
+                rid, user, practice, f"PR{2_000_000 + rid * 104_729 % 7_000_000:07d}", spec, place.region
+            )
+        )

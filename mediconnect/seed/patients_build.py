@@ -90,8 +90,12 @@ def build(world: World) -> None:
         p.last.append(last)
         p.dob.append(dob)
         p.sex.append(sex)
-        p.phone.append(f"+27 {rng.choice((60, 71, 72, 73, 74, 76, 79, 81, 82, 83, 84))} {rng.randint(100, 999)} "
-                       f"{rng.randint(1000, 9999)}" if age >= 12 or rng.chance(0.3) else None)  # fmt: skip
+        p.phone.append(
+            f"+27 {rng.choice((60, 71, 72, 73, 74, 76, 79, 81, 82, 83, 84))} {rng.randint(100, 999)} "
+            f"{rng.randint(1000, 9999)}"
+            if age >= 12 or rng.chance(0.3)
+            else None
+        )
         email = None
         if has_login:
             email = f"{first}.{last}.{i + 1}@example.com".lower().replace(" ", "")

@@ -8,11 +8,19 @@ from mediconnect.seed.clock import HOUR, MINUTE
 from mediconnect.seed.codes import COMPLETED, REPORTED_MODALITIES, RP_AMENDED, RP_DRAFT, RP_FINAL
 from mediconnect.seed.columns import ReportsSim
 from mediconnect.seed.rng import stream
-from mediconnect.seed.vocab_clinical import REPORT_TEXT
+from mediconnect.seed.vocab_reports import REPORT_TEXT
 from mediconnect.seed.world import World
 
-TURNAROUND_HOURS = {"xray": 3.0, "ultrasound": 1.5, "ct": 10.0, "mri": 26.0, "mammography": 20.0,
-                    "fluoroscopy": 6.0, "dexa": 24.0, "ecg": 5.0}  # fmt: skip
+TURNAROUND_HOURS = {
+    "xray": 3.0,
+    "ultrasound": 1.5,
+    "ct": 10.0,
+    "mri": 26.0,
+    "mammography": 20.0,
+    "fluoroscopy": 6.0,
+    "dexa": 24.0,
+    "ecg": 5.0,
+}
 
 
 def simulate(world: World) -> None:

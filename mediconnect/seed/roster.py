@@ -4,11 +4,20 @@ doctor's shift at that clinic, because lanes are made from the shifts."""
 
 from __future__ import annotations
 
+from mediconnect.seed.demo_pins import DEMO_PINS
 from mediconnect.seed.rng import Rng, stream
 from mediconnect.seed.world import Clinic, Doctor, Lane, Room, World
 
-MODALITY_WEIGHT = {"xray": 3.0, "ultrasound": 3.0, "ct": 1.6, "mri": 1.6, "mammography": 1.0, "procedure": 0.8,
-                   "fluoroscopy": 0.5, "dexa": 0.6}  # fmt: skip
+MODALITY_WEIGHT = {
+    "xray": 3.0,
+    "ultrasound": 3.0,
+    "ct": 1.6,
+    "mri": 1.6,
+    "mammography": 1.0,
+    "procedure": 0.8,
+    "fluoroscopy": 0.5,
+    "dexa": 0.6,
+}
 LUNCH = (750, 780)  # 12:30-13:00 local: the break between the morning and afternoon sessions
 
 
@@ -66,6 +75,8 @@ def build(world: World) -> None:
         elif room.room_type in {"imaging", "procedure"}:
             groups["imaging"].append(room)
     today = world.today.toordinal()
+    # The demo patient's scans (scheduler.DEMO_PINS) need that modality staffed at the flagship.
+    pinned = {today + offset: kind[4:] for offset, kind, *_ in DEMO_PINS if kind.startswith("img:")}
     shortage_day = today + (1 - (today - 1) % 7) % 7 + 7  # next week's Tuesday: a nurse shortage
     for day in range(world.first_day, world.last_day + 1):
         weekday = (day - 1) % 7
@@ -89,7 +100,11 @@ def build(world: World) -> None:
                 cardio = list(groups["cardio"])
                 imaging = [r for r in groups["imaging"] if not _blocked(world, r, start_ts, end_ts)]
                 rads = [d for d in docs if d.kind == "rad"]
-                picked = iter(_pick_rooms(rng, imaging, len(rads)))
+                rooms = _pick_rooms(rng, imaging, len(rads))
+                wanted = pinned.get(day) if clinic.id == 1 and s0 < LUNCH[0] else None
+                if wanted and rooms and not any(r.modality == wanted for r in rooms):
+                    rooms[0] = next((r for r in imaging if r.modality == wanted), rooms[0])
+                picked = iter(rooms)
                 for doc in docs:
                     if doc.kind == "rad":
                         room = next(picked, None)
@@ -105,8 +120,19 @@ def build(world: World) -> None:
                     if room is None:
                         continue
                     lanes.append(Lane(day, clinic.id, doc.id, room.id, room.equipment_id, kind, s0, s1))
-                    rows.append((len(rows) + 1, clinic.id, doc.user.id, room.department_id, room.id,
-                                 "radiologist" if doc.kind == "rad" else "doctor", start_ts, end_ts, False))  # fmt: skip
+                    rows.append(
+                        (
+                            len(rows) + 1,
+                            clinic.id,
+                            doc.user.id,
+                            room.department_id,
+                            room.id,
+                            "radiologist" if doc.kind == "rad" else "doctor",
+                            start_ts,
+                            end_ts,
+                            False,
+                        )
+                    )
             _staff_shifts(world, rng, clinic, day, weekday, open_min, close_min, day == shortage_day)
         world.lanes_by_day[day] = lanes
 
@@ -129,5 +155,16 @@ def _staff_shifts(
             cancelled = nurses_kept >= 1
             nurses_kept += 1
         dept = clinic.departments.get(staff.department or "")
-        rows.append((len(rows) + 1, clinic.id, staff.user.id, dept, None, staff.duty_role,
-                     world.local.at(day, s0), world.local.at(day, s1), cancelled))  # fmt: skip
+        rows.append(
+            (
+                len(rows) + 1,
+                clinic.id,
+                staff.user.id,
+                dept,
+                None,
+                staff.duty_role,
+                world.local.at(day, s0),
+                world.local.at(day, s1),
+                cancelled,
+            )
+        )

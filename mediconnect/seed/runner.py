@@ -24,9 +24,19 @@ from mediconnect.seed.writer import make_writer
 
 # Importing the emitter modules registers them.
 from mediconnect.seed import (  # noqa: F401  isort: skip
-    emit_appointments, emit_audit, emit_billing, emit_catalog, emit_clinical, emit_notifications, emit_ops, emit_org,
-    emit_patients, emit_reports,
-)  # fmt: skip
+    emit_appointments,
+    emit_audit,
+    emit_billing,
+    emit_catalog,
+    emit_clinical,
+    emit_notifications,
+    emit_ops,
+    emit_org,
+    emit_patients,
+    emit_referrals,
+    emit_reports,
+    emit_scheduling,
+)
 
 # Tables the seed leaves empty on purpose (runtime artefacts, or owned by code not written yet).
 NOT_SEEDED = {"oauth_identities", "refresh_tokens", "password_reset_tokens"}
@@ -44,6 +54,7 @@ class SeedResult:
     seconds: dict[str, float] = field(default_factory=dict)
     elapsed: float = 0.0
     simulate_seconds: float = 0.0
+    finish_seconds: float = 0.0
 
     @property
     def total(self) -> int:
@@ -58,8 +69,14 @@ class Phases:
 
     def __call__(self, name: str, total: int | None) -> Callable[[int], object]:
         self.close()
-        self.bar = tqdm(total=total, desc=f"{name:<28}", leave=False, disable=None if self.enabled else True, dynamic_ncols=True,
-                        mininterval=0.5)  # fmt: skip
+        self.bar = tqdm(
+            total=total,
+            desc=f"{name:<28}",
+            leave=False,
+            disable=None if self.enabled else True,
+            dynamic_ncols=True,
+            mininterval=0.5,
+        )
         return self.bar.update
 
     def close(self) -> None:
@@ -72,8 +89,10 @@ def _existing_rows(engine: sa.Engine) -> dict[str, int]:
     inspector = sa.inspect(engine)
     missing = [t for t in ROOT_TABLES if not inspector.has_table(t)]
     if missing:
-        raise SeedRefused(f"the database has no schema (missing {', '.join(missing)}): run "
-                          "`python -m mediconnect.cli migrate` first")  # fmt: skip
+        raise SeedRefused(
+            f"the database has no schema (missing {', '.join(missing)}): run "
+            "`python -m mediconnect.cli migrate` first"
+        )
     with engine.connect() as conn:
         return {
             t: conn.execute(sa.select(sa.func.count()).select_from(sa.table(t))).scalar_one()
@@ -122,10 +141,14 @@ def seed_database(
             if if_empty:
                 echo(f"The database already has data ({summary}); --if-empty: nothing to do.")
                 return SeedResult(skipped=True)
-            raise SeedRefused(f"refusing to seed a database that already has data ({summary}); "
-                              "use an empty database (or --if-empty to skip quietly)")  # fmt: skip
-        echo(f"Seeding scale={scale} seed={seed} today={today.isoformat()} now={clock:%H:%M} {tz} "
-             f"into {engine.url.render_as_string(hide_password=True)}")  # fmt: skip
+            raise SeedRefused(
+                f"refusing to seed a database that already has data ({summary}); "
+                "use an empty database (or --if-empty to skip quietly)"
+            )
+        echo(
+            f"Seeding scale={scale} seed={seed} today={today.isoformat()} now={clock:%H:%M} {tz} "
+            f"into {engine.url.render_as_string(hide_password=True)}"
+        )
         world = build(scale, seed, today, clock, tz, progress)
         simulated = time.perf_counter() - started
         writer = make_writer(engine, progress)
@@ -137,11 +160,18 @@ def seed_database(
                         raise RuntimeError(f"no emitter for table {table.name}")
                     continue
                 writer.write(table.name, emitter.columns, emitter.rows(world), emitter.total(world))
+            finishing = time.perf_counter()
             writer.finish()
+            finished = time.perf_counter() - finishing
         finally:
             writer.close()
-        return SeedResult(counts=writer.counts, seconds=writer.seconds, elapsed=time.perf_counter() - started,
-                          simulate_seconds=simulated)  # fmt: skip
+        return SeedResult(
+            counts=writer.counts,
+            seconds=writer.seconds,
+            elapsed=time.perf_counter() - started,
+            simulate_seconds=simulated,
+            finish_seconds=finished,
+        )
     finally:
         engine.dispose()
 
@@ -159,7 +189,8 @@ def format_summary(result: SeedResult) -> str:
     rate = result.total / result.elapsed if result.elapsed else 0.0
     lines.append(f"{'TOTAL':<{width}}  {result.total:>10,}")
     lines.append(
-        f"Elapsed {result.elapsed:.1f} s (simulation {result.simulate_seconds:.1f} s), {rate:,.0f} rows/s"
+        f"Elapsed {result.elapsed:.1f} s (simulation {result.simulate_seconds:.1f} s, final checks and "
+        f"statistics {result.finish_seconds:.1f} s), {rate:,.0f} rows/s"
     )
     lines.append("")
     lines.append(format_demo_logins())

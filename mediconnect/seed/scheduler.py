@@ -17,6 +17,7 @@ import numpy as np
 from mediconnect.seed.booking import book
 from mediconnect.seed.clock import DAY, HOUR, MINUTE
 from mediconnect.seed.columns import Appointments, Referrals
+from mediconnect.seed.demo_pins import DEMO_PINS
 from mediconnect.seed.patient_pools import PatientPools
 from mediconnect.seed.rng import Rng, Weighted, stream
 from mediconnect.seed.world import Lane, Service, World
@@ -25,17 +26,6 @@ STEP = 10  # minutes skipped when a slot stays empty
 HOUR_W = (0.0,) * 7 + (0.75, 1.0, 1.0, 0.97, 0.85, 0.6, 0.55, 0.7, 0.65, 0.5, 0.4) + (0.3,) * 6
 WEEKDAY_W = (1.0, 0.96, 0.85, 0.8, 0.74, 0.95, 0.35)
 MONTH_W = (0.0, 0.85, 0.97, 1.0, 0.95, 1.0, 0.97, 1.0, 1.02, 1.0, 1.03, 1.0, 0.78)
-# The demo patient's visits: (day offset, lane kind, service, doctor, earliest minute, referred by demo GP)
-DEMO_PINS = (
-    (-200, "img:xray", "XR-CHEST", 0, 540, True),
-    (-120, "img:mri", "MR-LSPINE", 0, 600, True),
-    (-60, "gp", "CON-GP-STD", 1, 540, False),
-    (-30, "img:ultrasound", "US-ABDO", 0, 480, True),
-    (-21, "gp", "CON-GP-FU", 1, 660, False),
-    (-4, "img:ct", "CT-CHEST", 0, 540, True),
-    (5, "gp", "CON-GP-FU", 1, 600, False),
-    (12, "img:mammography", "MG-SCREEN", 0, 540, False),
-)
 
 
 def draw_lead(rng: Rng, imaging: bool) -> int:
@@ -101,8 +91,17 @@ class Scheduler:
             day = self.today + offset
             if world.first_day <= day <= world.last_day and world.scale.patients:
                 svc = world.service_by_code[code]
-                req = Request(0, svc, 0, kind=kind, doctor=doctor, min_minute=minute, force=True,
-                              follow_up=code == "CON-GP-FU", refer_demo=refer)  # fmt: skip
+                req = Request(
+                    0,
+                    svc,
+                    0,
+                    kind=kind,
+                    doctor=doctor,
+                    min_minute=minute,
+                    force=True,
+                    follow_up=code == "CON-GP-FU",
+                    refer_demo=refer,
+                )
                 self.pins.setdefault(day, []).append(req)
 
     def day_factor(self, day: int) -> float:
@@ -112,8 +111,10 @@ class Scheduler:
 
     def calibrate(self) -> float:
         """Find the base booking probability whose expected appointment count meets the target."""
-        mean_dur = {k: sum(s.spec.duration * s.spec.popularity for s in ws.items) / ws.total
-                    for k, ws in self.kind_services.items()}  # fmt: skip
+        mean_dur = {
+            k: sum(s.spec.duration * s.spec.popularity for s in ws.items) / ws.total
+            for k, ws in self.kind_services.items()
+        }
         minutes, weights, durs, future = [], [], [], []
         for day, lanes in self.w.lanes_by_day.items():
             f = self.day_factor(day)
