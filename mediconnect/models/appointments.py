@@ -78,7 +78,7 @@ class Appointment(SQLModel, table=True):
     scheduled_end: datetime = ts_field(nullable=False)
     price: Decimal = money_field()
     notes: str | None = Field(default=None, max_length=1000)
-    booked_by_id: int | None = fk("users.id", nullable=True, index=False)
+    booked_by_id: int | None = fk("users.id", nullable=True)
     booked_at: datetime = now_field()
     preparation_acknowledged_at: datetime | None = ts_field()
     confirmed_at: datetime | None = ts_field()
@@ -89,9 +89,9 @@ class Appointment(SQLModel, table=True):
     ended_at: datetime | None = ts_field()
     cancelled_at: datetime | None = ts_field()
     cancellation_reason: str | None = Field(default=None, max_length=300)
-    cancelled_by_id: int | None = fk("users.id", nullable=True, index=False)
+    cancelled_by_id: int | None = fk("users.id", nullable=True)
     no_show_recorded_at: datetime | None = ts_field()
-    rescheduled_from_id: int | None = fk("appointments.id", nullable=True, index=False)
+    rescheduled_from_id: int | None = fk("appointments.id", nullable=True)
     # Set by the clinician at completion; overdue follow-up alerts and compliance read it.
     follow_up_due_on: date | None = None
 

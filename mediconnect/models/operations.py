@@ -54,7 +54,7 @@ class BackupRun(SQLModel, table=True):
     started_at: datetime = ts_field(nullable=False, index=True)
     finished_at: datetime | None = ts_field()
     status: BackupStatus = enum_field(BackupStatus, "backup_status", BackupStatus.RUNNING)
-    size_bytes: int | None = None
+    size_bytes: int | None = Field(default=None, sa_type=sa.BigInteger)
     location: str | None = Field(default=None, max_length=200)
 
 
@@ -163,10 +163,20 @@ class RiskScore(SQLModel, table=True):
     """A stored prediction (no-show or churn) for one appointment or patient, by model version."""
 
     __tablename__ = "risk_scores"
+    # One score per subject and model version. Partial indexes, because a composite UNIQUE
+    # over a NULL appointment_id (churn rows) would enforce nothing.
     __table_args__ = (
-        sa.UniqueConstraint("kind", "appointment_id", "patient_id", "model_version"),
+        sa.Index(
+            "uq_risk_scores_no_show", "appointment_id", "model_version", unique=True,
+            sqlite_where=sa.text("kind = 'no_show'"), postgresql_where=sa.text("kind = 'no_show'"),
+        ),
+        sa.Index(
+            "uq_risk_scores_churn", "patient_id", "model_version", unique=True,
+            sqlite_where=sa.text("kind = 'churn'"), postgresql_where=sa.text("kind = 'churn'"),
+        ),
+        sa.CheckConstraint("kind IN ('no_show', 'churn')", name="kind_known"),
         sa.CheckConstraint("score BETWEEN 0 AND 1", name="score_range"),
-    )
+    )  # fmt: skip
 
     id: int | None = pk()
     kind: str = Field(max_length=20)  # no_show | churn
