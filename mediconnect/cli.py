@@ -75,6 +75,24 @@ def cmd_demo_logins(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify_audit(args: argparse.Namespace) -> int:
+    """Exit 0 when the audit chain verifies, 1 (naming the first bad row) when it does not."""
+    from sqlmodel import Session
+
+    from mediconnect.core.audit import verify_chain
+    from mediconnect.core.db import get_engine, make_engine
+
+    engine = make_engine(args.database_url) if args.database_url else get_engine()
+    with Session(engine) as session:
+        result = verify_chain(session)
+    if result.ok:
+        print(f"audit chain OK: {result.rows_checked} rows; head id {result.last_id} hash {result.last_hash}")
+        return 0
+    print(f"audit chain BROKEN at row {result.first_bad_id}: {result.reason} "
+          f"({result.rows_checked} rows checked)", file=sys.stderr)  # fmt: skip
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m mediconnect.cli", description="MediConnect administration"
@@ -107,6 +125,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     logins = sub.add_parser("demo-logins", help="print the demo accounts and their shared password")
     logins.set_defaults(func=cmd_demo_logins)
+
+    verify = sub.add_parser("verify-audit", help="check the audit log's hash chain for edits and deletions")
+    verify.add_argument("--database-url", help="defaults to DATABASE_URL")
+    verify.set_defaults(func=cmd_verify_audit)
     return parser
 
 
