@@ -4,6 +4,10 @@ Each route module exposes ``routes: list[BaseRoute]`` with full paths ("/api/...
 "/ws/..."). To add endpoints, write ``mediconnect/api/<name>.py`` and list the module in
 ROUTE_MODULES. These routes are matched before Reflex's own (/_event, /ping, /_upload ...)
 and, in prod, before the compiled frontend.
+
+Every /api/ endpoint is marked ``@bearer_required`` or ``@public`` (``api/auth_guard.py``);
+``create_api`` refuses to build an app with an unmarked one, so a new route cannot forget
+authentication. AuthError and DashboardError raised by any route become their JSON responses.
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Match, Route
 
-from mediconnect.api import health
+from mediconnect.api import auth, health, oidc
+from mediconnect.api.auth_guard import EXCEPTION_HANDLERS, check_marked, public
 
-ROUTE_MODULES: tuple[ModuleType, ...] = (health,)
+ROUTE_MODULES: tuple[ModuleType, ...] = (health, auth, oidc)
 
 _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
@@ -29,6 +34,7 @@ def _api_fallback(known: Sequence[BaseRoute]) -> Route:
     A catch-all shadows Starlette's trailing-slash redirect, so it is redone here.
     """
 
+    @public
     async def endpoint(request: Request) -> Response:
         path = request.url.path
         other = path[:-1] if path.endswith("/") else path + "/"
@@ -46,4 +52,6 @@ def collect_routes(modules: Sequence[ModuleType] = ROUTE_MODULES) -> list[BaseRo
 
 
 def create_api() -> Starlette:
-    return Starlette(routes=collect_routes())
+    routes = collect_routes()
+    check_marked(routes)
+    return Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS)

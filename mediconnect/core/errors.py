@@ -182,6 +182,13 @@ class AuthErrorCode(Enum):
         "The account has been deactivated",
         "Contact an administrator",
     )
+    ACCOUNT_LOCKED = ErrorInfo(
+        "AUTH_009",
+        "Account locked",
+        401,
+        "Too many failed sign-in attempts; the account is locked for a while",
+        "Wait for the time given in Retry-After, or reset the password",
+    )
 
     @property
     def code(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -42,6 +43,14 @@ class Settings(BaseSettings):
     SMTP_USE_TLS: bool = False
     SMTP_FROM: str = "MediConnect <no-reply@mediconnect.local>"
 
+    # Sign-in with an OpenID Connect provider; off while OIDC_ISSUER or OIDC_CLIENT_ID is empty.
+    OIDC_ISSUER: str = ""
+    OIDC_CLIENT_ID: str = ""
+    # Empty for a public client (PKCE only).
+    OIDC_CLIENT_SECRET: SecretStr = SecretStr("")
+    # Shown on the button: "Sign in with <name>".
+    OIDC_PROVIDER_NAME: str = ""
+
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
         if self.ENVIRONMENT != "development" and self.SECRET_KEY.get_secret_value() == DEV_SECRET:
@@ -49,6 +58,26 @@ class Settings(BaseSettings):
         if len(self.SECRET_KEY.get_secret_value()) < 16:
             raise ValueError("SECRET_KEY must be at least 16 characters")
         return self
+
+    @model_validator(mode="after")
+    def _check_oidc(self) -> Settings:
+        if not self.OIDC_ISSUER:
+            return self
+        if not self.OIDC_CLIENT_ID:
+            raise ValueError("OIDC_CLIENT_ID must be set with OIDC_ISSUER")
+        issuer = urlsplit(self.OIDC_ISSUER)
+        loopback = issuer.hostname in {"localhost", "127.0.0.1", "::1"}
+        if issuer.scheme != "https" and not (issuer.scheme == "http" and loopback):
+            raise ValueError("OIDC_ISSUER must be an https:// URL (plain http only on loopback)")
+        return self
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.OIDC_ISSUER and self.OIDC_CLIENT_ID)
+
+    @property
+    def oidc_provider_label(self) -> str:
+        return self.OIDC_PROVIDER_NAME.strip() or "single sign-on"
 
     @property
     def is_sqlite(self) -> bool:

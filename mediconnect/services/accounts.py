@@ -458,13 +458,21 @@ def _locked_message(retry_after: timedelta | None) -> str:
 
 
 def authenticate(
-    *, session: Session, email: str, password: str, ip: str | None, lockout: Lockout | None = None
+    *,
+    session: Session,
+    email: str,
+    password: str,
+    ip: str | None,
+    lockout: Lockout | None = None,
+    method: str = "password",
 ) -> LoginResult:
     """Check an email and password; record the attempt (a LoginAttempt row); apply the lockout.
 
     Unknown address, wrong password and a locked account all cost one argon2 verification, and
     the first two get the same message. A deactivated account is only named after the right
     password. Commits the attempt whatever the outcome.
+    ``method`` is recorded on the attempt ("password" for the sign-in page, "api" for
+    POST /api/auth/token).
     """
     guard = lockout or default_lockout()
     address = normalise_email(email)[:254]
@@ -472,7 +480,9 @@ def authenticate(
     user_id = user.id if user else None
 
     def attempt(outcome: LoginOutcome) -> LockStatus:
-        status = guard.record_attempt(session, email=address, outcome=outcome, user_id=user_id, ip=ip)
+        status = guard.record_attempt(
+            session, email=address, outcome=outcome, user_id=user_id, ip=ip, method=method
+        )
         session.commit()
         return status
 

@@ -31,6 +31,33 @@ def _two_columns(*children: rx.Component) -> rx.Component:
 # --------------------------------------------------------------------------- /login/
 
 
+def _sso_button() -> rx.Component:
+    """Shown only when an OpenID Connect provider is configured (LoginState.sso_label)."""
+    return rx.vstack(
+        rx.flex(
+            rx.separator(size="4", flex="1"),
+            rx.text("or", size="2", color=rx.color("gray", 10)),
+            rx.separator(size="4", flex="1"),
+            align="center",
+            gap="3",
+            width="100%",
+        ),
+        rx.button(
+            rx.icon("key-round", size=18),
+            "Sign in with ",
+            LoginState.sso_label,
+            type="button",
+            size="3",
+            variant="outline",
+            width="100%",
+            on_click=LoginState.start_sso,
+            data_testid="sso-button",
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
 @page(route="/login/", title="Sign in", on_load=LoginState.load)
 def login() -> rx.Component:
     return auth_card(
@@ -70,6 +97,7 @@ def login() -> rx.Component:
             no_validate=True,
             aria_label="Sign in",
         ),
+        rx.cond(LoginState.sso_label != "", _sso_button()),
         rx.separator(size="4"),
         rx.text(
             "New to MediConnect? ",

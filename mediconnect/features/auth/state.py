@@ -13,9 +13,10 @@ from typing import Any
 import reflex as rx
 
 from mediconnect.core.db import session_scope
+from mediconnect.core.settings import get_settings
 from mediconnect.features.shell.state import SessionState, login_url, safe_next
 from mediconnect.models.users import Role, UserPublic
-from mediconnect.services import accounts
+from mediconnect.services import accounts, sso
 from mediconnect.services.accounts import AccountError, LoginResult
 from mediconnect.services.mailer import MailError
 
@@ -50,14 +51,19 @@ class LoginState(rx.State):
     submitting: bool = False
     # What the visitor typed, put back after a failed attempt.
     email: str = ""
+    # "Sign in with <this>"; empty hides the single sign-on button (OIDC not configured).
+    sso_label: str = ""
 
     @rx.event
     async def load(self):
         self.errors, self.form_error, self.submitting = {}, "", False
+        settings = get_settings()
+        self.sso_label = settings.oidc_provider_label if settings.oidc_enabled else ""
         reason = self.router.url.query_parameters.get("reason", "")
         if not reason and self.router.url.query_parameters.get("next"):
             reason = "required"
         self.notice_kind, self.notice = NOTICES.get(reason, ("info", ""))
+        self.form_error = sso.message_for(reason) or ""
         session = await self.get_state(SessionState)
         if session._user_id is not None:
             return rx.redirect(self._next(), replace=True)
@@ -92,6 +98,18 @@ class LoginState(rx.State):
         self.email = ""
         yield rx.redirect(self._next(), replace=True)
         yield SessionState.load_session
+
+    @rx.event
+    def start_sso(self):
+        """Single sign-on for THIS tab: a signed binding of its client token goes into a cookie
+        that only /api/auth/oidc/ sees, then the tab loads the start route (services.sso)."""
+        self.form_error = ""
+        if not get_settings().oidc_enabled:
+            self.sso_label = ""
+            self.form_error = sso.MESSAGES[sso.SsoRefusal.UNAVAILABLE]
+            return None
+        binding = sso.bind_tab(self.router.session.client_token)
+        return rx.call_script(sso.binding_script(binding))
 
 
 # --------------------------------------------------------------------------- registration
