@@ -22,6 +22,9 @@ import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from mediconnect.core.settings import ROOT
+from tests.support.oidc_provider import OidcProvider
+
+OIDC_PROVIDER_NAME = "Test IdP"
 
 ARTIFACTS = ROOT / "test-artifacts"
 SERVER_LOG = ARTIFACTS / "reflex-server.log"
@@ -60,9 +63,15 @@ def _is_up(base_url: str) -> bool:
     return page.status_code == 200 and health.status_code == 200 and "database" in health.json()
 
 
-def _server_env(port: int, database_url: str) -> dict[str, str]:
+def _server_env(port: int, database_url: str, oidc: OidcProvider) -> dict[str, str]:
     env = os.environ.copy()  # REDIS_URL, SECRET_KEY ... pass through
     env["DATABASE_URL"] = database_url
+    env.update(
+        OIDC_ISSUER=oidc.issuer,
+        OIDC_CLIENT_ID=oidc.client_id,
+        OIDC_CLIENT_SECRET=oidc.client_secret,
+        OIDC_PROVIDER_NAME=OIDC_PROVIDER_NAME,
+    )
     url = f"http://localhost:{port}"
     env.update(
         PATH=f"{ROOT / '.tools' / 'node_modules' / '.bin'}{os.pathsep}{env.get('PATH', '')}",
@@ -123,7 +132,17 @@ def app_database_url(tmp_root: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def running_app(app_database_url: str) -> Iterator[str]:
+def oidc_provider() -> Iterator[OidcProvider]:
+    """A real OpenID provider on loopback that the running app is configured to trust; it signs
+    in whoever ``oidc_provider.user`` is (set it in the test)."""
+    port = int(os.environ.get("MEDICONNECT_TEST_PORT", "3000"))
+    provider = OidcProvider(redirect_uris=(f"http://localhost:{port}/api/auth/oidc/callback",)).start()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture(scope="session")
+def running_app(app_database_url: str, oidc_provider: OidcProvider) -> Iterator[str]:
     """Base URL of a running MediConnect (no trailing slash)."""
     external = os.environ.get("MEDICONNECT_BASE_URL")
     if external:
@@ -142,7 +161,7 @@ def running_app(app_database_url: str) -> Iterator[str]:
         proc = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "reflex"), "run", "--env", "prod"],
             cwd=ROOT,
-            env=_server_env(port, app_database_url),
+            env=_server_env(port, app_database_url, oidc_provider),
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
