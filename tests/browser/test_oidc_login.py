@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,18 @@ from playwright.sync_api import Browser, expect
 
 from mediconnect.seed.demo_accounts import DEMO_BY_ROLE
 from tests.browser.conftest import OIDC_PROVIDER_NAME
-from tests.browser.test_auth_flow import WIDE, Tab, header, open_tab, sign_out, tabs  # noqa: F401 - fixture
+from tests.browser.test_auth_flow import WIDE, Tab, header, open_tab, sign_out
 from tests.support.oidc_provider import OidcProvider, ProviderUser
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def tabs() -> Iterator[list[Tab]]:
+    opened: list[Tab] = []
+    yield opened
+    for tab in opened:
+        tab.page.close()
 
 
 def _start_sso(tab: Tab, seen: list[str]) -> None:
