@@ -29,7 +29,7 @@ from mediconnect.models.users import (
     User,
     UserSession,
 )
-from mediconnect.services import accounts, sessions
+from mediconnect.services import accounts, authentication, registration, sessions
 from mediconnect.services.accounts import (
     AccountError,
     DuplicateEmail,
@@ -204,7 +204,7 @@ def test_duplicate_email_race_rolls_back_everything(
     email = unique_email("race")
     make_patient(session, email)
     before = counts(session)
-    monkeypatch.setattr(accounts, "_email_taken", lambda *_: False)
+    monkeypatch.setattr(registration, "_email_taken", lambda *_: False)
     with pytest.raises(DuplicateEmail):
         make_patient(session, email)
     assert counts(session) == before
@@ -216,7 +216,7 @@ def test_failure_after_the_user_row_leaves_nothing(session: Session, monkeypatch
     def broken_patient(**_kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(accounts, "Patient", broken_patient)
+    monkeypatch.setattr(registration, "Patient", broken_patient)
     email = unique_email("half")
     with pytest.raises(RuntimeError):
         make_patient(session, email)
@@ -260,8 +260,8 @@ def test_wrong_password_and_unknown_user_look_the_same(
 
     # An unknown address still runs one full argon2 verification...
     calls: list[str | None] = []
-    real_verify = accounts.verify_password
-    monkeypatch.setattr(accounts, "verify_password", lambda h, p: calls.append(h) or real_verify(h, p))
+    real_verify = authentication.verify_password
+    monkeypatch.setattr(authentication, "verify_password", lambda h, p: calls.append(h) or real_verify(h, p))
     accounts.authenticate(session=session, email=unique_email("ghost"), password="x", ip=None)
     assert len(calls) == 1 and calls[0] and calls[0].startswith("$argon2id$")
 
