@@ -5,6 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from mediconnect.api.router import create_api
+from mediconnect.features.admin import audit_page as _admin_audit  # noqa: F401 - registers /admin/audit/
+from mediconnect.features.admin import users_page as _admin_users  # noqa: F401 - registers /admin/users/
 from mediconnect.features.auth import dashboard as _dashboard  # noqa: F401 - registers /dashboard/
 from mediconnect.features.auth import pages as _auth  # noqa: F401 - registers sign-in pages
 from mediconnect.features.landing import page as _landing  # noqa: F401 - registers its pages

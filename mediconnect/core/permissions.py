@@ -234,6 +234,12 @@ def require_doctor(*, principal: Principal, doctor_id: int) -> None:
         raise DashboardError(DashErrorCode.DASH_006, "not this doctor's account")
 
 
+def require_admin(*, principal: Principal) -> None:
+    """Administration (user management, the audit trail): admins only, nobody else ever."""
+    if not principal.is_admin:
+        raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not administer")
+
+
 # --------------------------------------------------------------------------------------------
 # Object level
 
