@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
+
 from mediconnect.models.users import Role
 
 if TYPE_CHECKING:
@@ -93,10 +95,13 @@ class Rule:
     # The object the entry acts on: "self" (the caller's own account), "reset_token", or one of
     # the policy's object kinds ("patient", "appointment", "report", "invoice", "clinic").
     obj: str | None = None
-    # Roles allowed on someone else's object (an admin on any patient, ...).
+    # Roles allowed on someone else's object (an admin on any patient, ...). With no ``obj``
+    # (the admin pages): these roles may see and change every account's data.
     others: frozenset[Role] = frozenset()
     # How an allowed call shows: "profile" (own profile pushed), "dashboard", "db_write" (a
-    # watched row of the caller changed), "session_end". None: nothing to observe.
+    # watched row of the caller changed), "victim_write" (a watched row of the victim changed),
+    # "session_end", "download" (a file sent), "var:<state>.<name>" (that var pushed truthy).
+    # None: nothing to observe.
     effect: str | None = None
     payloads: Payloads = _none
     prelude: Prelude = _no_prelude
@@ -247,6 +252,110 @@ def backend_var_names(state_cls: type) -> list[str]:
     ]
 
 
+# ---- admin pages: every call that acts on a user names the victim (a non-admin calling by
+# name must not reach them); the admin's own call does reach them and is put back afterwards.
+
+ADMINS: frozenset[Role] = frozenset({Role.ADMIN})
+USERS_LOADED = "var:admin_users_state.loaded"
+AUDIT_LOADED = "var:admin_audit_state.loaded"
+
+
+def admin_users_path(_: Ctx) -> str:
+    return "/admin/users/"
+
+
+def admin_audit_path(_: Ctx) -> str:
+    return "/admin/audit/"
+
+
+def _victim_id(ctx: Ctx) -> int:
+    assert ctx.victim.user_id is not None
+    return ctx.victim.user_id
+
+
+def _find_victim(ctx: Ctx) -> list[tuple[str, dict[str, Any]]]:
+    """List just the victim (how an admin gets their row on the page before acting on it)."""
+    return [("AdminUsersState.search", {"form": {"text": ctx.victim.email}})]
+
+
+def _forge(state: str, **values: Any) -> list[tuple[str, dict[str, Any]]]:
+    """setvar on setter-less vars: refused, but tried before the handler that reads them."""
+    return [(f"{state}.setvar", {"var_name": k, "value": v}) for k, v in values.items()]
+
+
+def deactivate_prelude(ctx: Ctx) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        *_forge("AdminUsersState", confirm_action="deactivate", confirm_user_id=_victim_id(ctx)),
+        *_find_victim(ctx),
+        ("AdminUsersState.ask", {"action": "deactivate", "user_id": _victim_id(ctx)}),
+    ]
+
+
+def role_prelude(ctx: Ctx) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        *_forge("AdminUsersState", role_user_id=_victim_id(ctx)),
+        *_find_victim(ctx),
+        ("AdminUsersState.open_role", {"user_id": _victim_id(ctx)}),
+        ("AdminUsersState.set_role_choice", {"value": Role.ANALYTICS_STAFF.value}),
+    ]
+
+
+def _first_clinic(ctx: Ctx) -> str:
+    with ctx.world.engine.connect() as conn:
+        return str(conn.execute(sa.text("SELECT min(id) FROM clinics")).scalar() or 1)
+
+
+def _first_doctor(ctx: Ctx) -> str:
+    with ctx.world.engine.connect() as conn:
+        return str(conn.execute(sa.text("SELECT min(id) FROM doctors")).scalar() or 1)
+
+
+def _victim_affiliation(ctx: Ctx) -> str:
+    """A key of one of the victim's affiliations ("staff:N" / "doctor:N")."""
+    with ctx.world.engine.connect() as conn:
+        staff = conn.execute(
+            sa.text("SELECT min(id) FROM staff_assignments WHERE user_id = :u"), {"u": _victim_id(ctx)}
+        ).scalar()
+        doctor = conn.execute(
+            sa.text(
+                "SELECT min(a.id) FROM doctor_clinic_affiliations a"
+                " JOIN doctors d ON d.id = a.doctor_id WHERE d.user_id = :u"
+            ),
+            {"u": _victim_id(ctx)},
+        ).scalar()
+    return f"staff:{staff}" if staff else f"doctor:{doctor or 0}"
+
+
+def affiliations_prelude(ctx: Ctx) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        *_forge("AffiliationsState", user_id=_victim_id(ctx)),
+        ("AffiliationsState.open_for", {"user_id": _victim_id(ctx)}),
+        ("AffiliationsState.set_clinic_choice", {"value": _first_clinic(ctx)}),
+        ("AffiliationsState.set_doctor_choice", {"value": _first_doctor(ctx)}),
+    ]
+
+
+def remove_prelude(ctx: Ctx) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        *affiliations_prelude(ctx),
+        ("AffiliationsState.ask_remove", {"key": _victim_affiliation(ctx)}),
+    ]
+
+
+def staff_form(ctx: Ctx) -> list[dict[str, Any]]:
+    """A complete form for a non-admin (the account would exist if the check were missing); an
+    admin's is sent empty, so nothing is created that the matrix would have to remove."""
+    if ctx.subject.role == Role.ADMIN:
+        return [{"form": {}}]
+    tag = secrets.token_hex(4)
+    form = {"email": f"authz-{tag}@example.test", "first_name": "Authz", "last_name": f"Staff{tag}"}
+    return [{"form": {**form, "phone": "+27 82 555 0199"}}]
+
+
+def staff_prelude(ctx: Ctx) -> list[tuple[str, dict[str, Any]]]:
+    return [("CreateStaffState.set_role", {"value": Role.ADMIN.value})]
+
+
 # --------------------------------------------------------------------------------------------
 # The tables
 
@@ -268,6 +377,8 @@ PAGES: dict[str, Rule] = {
     "/dashboard/": Rule(SIGNED_IN, "each role's dashboard (placeholder until built)", effect="dashboard"),
     "/profile/": Rule(SIGNED_IN, "the caller's own profile", effect="profile"),
     "404": Rule(PUBLIC, "not-found page"),
+    "/admin/users/": Rule(ADMINS, "every account", others=ADMINS, effect=USERS_LOADED),
+    "/admin/audit/": Rule(ADMINS, "the audit trail", others=ADMINS, effect=AUDIT_LOADED),
 }
 
 HANDLERS: dict[str, Rule] = {
@@ -341,6 +452,204 @@ HANDLERS: dict[str, Rule] = {
     ),
     "ProfileState.change_password": Rule(
         SIGNED_IN, "own password", obj="self", effect="db_write", payloads=password_form, path=profile_path
+    ),
+    # ---- /admin/users/: admins only; every data handler goes through admin_call (server-side
+    # session + require_admin). "form input only": the caller's own form / dialog fields.
+    "AdminUsersState.load": Rule(
+        ADMINS, "every account", others=ADMINS, effect=USERS_LOADED, path=admin_users_path
+    ),
+    "AdminUsersState.refresh": Rule(
+        ADMINS, "every account", others=ADMINS, effect=USERS_LOADED, path=admin_users_path
+    ),
+    "AdminUsersState.search": Rule(
+        ADMINS,
+        "finds any account",
+        others=ADMINS,
+        effect=USERS_LOADED,
+        path=admin_users_path,
+        payloads=lambda ctx: [{"form": {"text": ctx.victim.email}}],
+    ),
+    "AdminUsersState.show_user": Rule(
+        ADMINS,
+        "lists the account just created",
+        others=ADMINS,
+        effect=USERS_LOADED,
+        path=admin_users_path,
+        payloads=lambda ctx: [{"email": ctx.victim.email}],
+    ),
+    "AdminUsersState.set_role_filter": Rule(
+        ADMINS,
+        "filter + reload",
+        others=ADMINS,
+        effect=USERS_LOADED,
+        path=admin_users_path,
+        payloads=lambda ctx: [{"value": Role.ADMIN.value}],
+    ),
+    "AdminUsersState.set_status_filter": Rule(
+        ADMINS,
+        "filter + reload",
+        others=ADMINS,
+        effect=USERS_LOADED,
+        path=admin_users_path,
+        payloads=lambda ctx: [{"value": "inactive"}],
+    ),
+    "AdminUsersState.set_clinic_filter": Rule(
+        ADMINS,
+        "filter + reload",
+        others=ADMINS,
+        effect=USERS_LOADED,
+        path=admin_users_path,
+        payloads=lambda ctx: [{"value": _first_clinic(ctx)}],
+    ),
+    "AdminUsersState.sort_by": Rule(
+        ADMINS,
+        "sort + reload",
+        others=ADMINS,
+        effect=USERS_LOADED,
+        path=admin_users_path,
+        payloads=lambda ctx: [{"column": "email"}],
+    ),
+    "AdminUsersState.prev_page": Rule(
+        ADMINS, "paging", others=ADMINS, effect=USERS_LOADED, path=admin_users_path
+    ),
+    "AdminUsersState.next_page": Rule(
+        ADMINS, "paging", others=ADMINS, effect=USERS_LOADED, path=admin_users_path
+    ),
+    "AdminUsersState.ask": Rule(
+        PUBLIC,
+        "form input only (opens the confirmation for a row already on the caller's page)",
+        payloads=lambda ctx: [{"action": "deactivate", "user_id": _victim_id(ctx)}],
+    ),
+    "AdminUsersState.set_confirm_open": Rule(
+        PUBLIC, "form input only", payloads=lambda ctx: [{"value": False}]
+    ),
+    "AdminUsersState.cancel_confirm": Rule(PUBLIC, "form input only"),
+    "AdminUsersState.confirm": Rule(
+        ADMINS,
+        "deactivates / reactivates the victim",
+        others=ADMINS,
+        effect="victim_write",
+        prelude=deactivate_prelude,
+        path=admin_users_path,
+    ),
+    "AdminUsersState.open_role": Rule(
+        PUBLIC,
+        "form input only (opens the dialog for a row already on the caller's page)",
+        payloads=lambda ctx: [{"user_id": _victim_id(ctx)}],
+    ),
+    "AdminUsersState.close_role": Rule(PUBLIC, "form input only"),
+    "AdminUsersState.set_role_open": Rule(PUBLIC, "form input only", payloads=lambda ctx: [{"value": False}]),
+    "AdminUsersState.set_role_choice": Rule(
+        PUBLIC, "form input only", payloads=lambda ctx: [{"value": Role.ADMIN.value}]
+    ),
+    "AdminUsersState.save_role": Rule(
+        ADMINS,
+        "changes the victim's role",
+        others=ADMINS,
+        effect="victim_write",
+        prelude=role_prelude,
+        path=admin_users_path,
+        payloads=lambda ctx: [{"form": {}}],
+    ),
+    # ---- /admin/users/ "New staff account" dialog
+    "CreateStaffState.start": Rule(PUBLIC, "form input only (opens the empty dialog)"),
+    "CreateStaffState.set_open": Rule(PUBLIC, "form input only", payloads=lambda ctx: [{"value": False}]),
+    "CreateStaffState.set_role": Rule(
+        PUBLIC, "form input only", payloads=lambda ctx: [{"value": Role.ADMIN.value}]
+    ),
+    "CreateStaffState.set_mode": Rule(PUBLIC, "form input only", payloads=lambda ctx: [{"value": "email"}]),
+    "CreateStaffState.set_radiologist": Rule(
+        PUBLIC, "form input only", payloads=lambda ctx: [{"value": True}]
+    ),
+    "CreateStaffState.submit": Rule(
+        ADMINS,
+        "creates a staff account (an admin one, if the check were missing)",
+        others=ADMINS,
+        prelude=staff_prelude,
+        payloads=staff_form,
+        path=admin_users_path,
+    ),
+    # ---- /admin/users/ "Clinics and assignments" dialog: the victim's affiliations
+    "AffiliationsState.open_for": Rule(
+        ADMINS,
+        "the victim's affiliations",
+        others=ADMINS,
+        effect="var:affiliations_state.open",
+        path=admin_users_path,
+        payloads=lambda ctx: [{"user_id": _victim_id(ctx)}],
+    ),
+    "AffiliationsState.set_open": Rule(
+        ADMINS,
+        "closing asks for AdminUsersState.refresh (a list load)",
+        others=ADMINS,
+        path=admin_users_path,
+        payloads=lambda ctx: [{"value": False}],
+    ),
+    "AffiliationsState.set_clinic_choice": Rule(
+        PUBLIC, "form input only", payloads=lambda ctx: [{"value": FORGED}]
+    ),
+    "AffiliationsState.set_clinic_role": Rule(
+        PUBLIC, "form input only", payloads=lambda ctx: [{"value": FORGED}]
+    ),
+    "AffiliationsState.set_primary": Rule(PUBLIC, "form input only", payloads=lambda ctx: [{"value": True}]),
+    "AffiliationsState.set_doctor_choice": Rule(
+        PUBLIC, "form input only", payloads=lambda ctx: [{"value": FORGED}]
+    ),
+    "AffiliationsState.ask_remove": Rule(
+        PUBLIC, "form input only", payloads=lambda ctx: [{"key": _victim_affiliation(ctx)}]
+    ),
+    "AffiliationsState.cancel_remove": Rule(PUBLIC, "form input only"),
+    "AffiliationsState.add_clinic": Rule(
+        ADMINS,
+        "adds a clinic to the victim",
+        others=ADMINS,
+        prelude=affiliations_prelude,
+        path=admin_users_path,
+    ),
+    "AffiliationsState.add_doctor": Rule(
+        ADMINS,
+        "assigns the victim to a doctor's accounts",
+        others=ADMINS,
+        prelude=affiliations_prelude,
+        path=admin_users_path,
+    ),
+    "AffiliationsState.remove": Rule(
+        ADMINS,
+        "ends one of the victim's affiliations",
+        others=ADMINS,
+        prelude=remove_prelude,
+        path=admin_users_path,
+    ),
+    # ---- /admin/audit/: admins only (audit_search checks require_admin on every call)
+    "AdminAuditState.load": Rule(
+        ADMINS, "the audit trail", others=ADMINS, effect=AUDIT_LOADED, path=admin_audit_path
+    ),
+    "AdminAuditState.search": Rule(
+        ADMINS,
+        "searches the audit trail",
+        others=ADMINS,
+        effect=AUDIT_LOADED,
+        path=admin_audit_path,
+        payloads=lambda ctx: [{"form": {"user": ctx.victim.email}}, {"form": {}}],
+    ),
+    "AdminAuditState.clear": Rule(
+        ADMINS, "reloads the audit trail", others=ADMINS, effect=AUDIT_LOADED, path=admin_audit_path
+    ),
+    "AdminAuditState.prev_page": Rule(
+        ADMINS, "paging", others=ADMINS, effect=AUDIT_LOADED, path=admin_audit_path
+    ),
+    "AdminAuditState.next_page": Rule(
+        ADMINS, "paging", others=ADMINS, effect=AUDIT_LOADED, path=admin_audit_path
+    ),
+    "AdminAuditState.export_csv": Rule(
+        ADMINS, "the audit trail as CSV", others=ADMINS, effect="download", path=admin_audit_path
+    ),
+    "AdminAuditState.verify": Rule(
+        ADMINS,
+        "checks the audit hash chain",
+        others=ADMINS,
+        effect="var:admin_audit_state.verified",
+        path=admin_audit_path,
     ),
     # ---- Reflex's own states: callable by any client, so tried as hostile input too
     "State.hydrate": Rule(PUBLIC, "Reflex: resend the tab's own state"),

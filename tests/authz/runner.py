@@ -42,6 +42,30 @@ from tests.support.hostile_client import CallResult, SyncHostileClient
 PARALLEL_TABS = 8
 
 
+class _Everyone(frozenset[str]):
+    """Whose data an admin page may show or change: anyone's."""
+
+    def __contains__(self, _owner: object) -> bool:
+        return True
+
+
+EVERYONE: set[str] = _Everyone()  # type: ignore[assignment]
+
+
+def _data_url_text(text: str) -> str:
+    """The text inside a base64 data URL (what rx.download sends), for the canary scan."""
+    import base64
+    import binascii
+
+    head, sep, body = text.partition(";base64,")
+    if not sep or not head.startswith("data:"):
+        return ""
+    try:
+        return base64.b64decode(body).decode("utf-8", errors="replace")
+    except (binascii.Error, ValueError):
+        return ""
+
+
 @dataclass
 class CaseResult:
     kind: str
@@ -368,6 +392,8 @@ class Runner:
         owner = p.subject.owner
         if owner is None:
             return set()
+        if p.case.allowed and p.rule.obj is None and p.subject.role in p.rule.others:
+            return EVERYONE  # an admin page: every account is the admin's business
         if p.case.allowed or p.case.reason == "object":
             return {owner}
         return set()
@@ -380,6 +406,7 @@ class Runner:
                 whose = change.owner or "nobody"
                 case.leaks.append(f"database: {change.table} row {change.key} of {whose} {change.kind}")
         strings: list[str] = [s for r in p.results for s in r.strings()]
+        strings += [decoded for s in strings if (decoded := _data_url_text(s))]  # downloads
         if p.entry.kind == "api":
             strings = [body for _, body in p.responses]
         self._check_canaries(
@@ -398,7 +425,8 @@ class Runner:
             case.leaks.append(f"a private method ran and answered: {p.main.messages[:2]!r}"[:400])
 
         mine = [c for c in changes if c.owner == subject.owner]
-        observed = self._effect(rule.effect, subject, p.main, mine, p.still_open)
+        theirs = [c for c in changes if c.owner is not None and c.owner == p.ctx.victim.owner]
+        observed = self._effect(rule.effect, subject, p.main, mine, p.still_open, theirs)
         if observed is not None:
             case.observed = "allowed" if observed else "denied"
             if case.allowed and not observed:
@@ -445,10 +473,26 @@ class Runner:
 
     @staticmethod
     def _effect(
-        effect: str | None, subject: Subject, main: CallResult, mine: list[Change], still_open: bool
+        effect: str | None,
+        subject: Subject,
+        main: CallResult,
+        mine: list[Change],
+        still_open: bool,
+        theirs: list[Change] = (),  # type: ignore[assignment]
     ) -> bool | None:
         if effect is None or (subject.user_id is None and effect in ("session_end", "db_write")):
             return None
+        if effect.startswith("var:"):
+            state, name = effect[4:].split(".", 1)
+            return bool(main.var(state, name))
+        if effect == "download":
+            return any(
+                str(e.get("name", "")).endswith("_download")
+                or str((e.get("payload") or {}).get("url", "")).startswith("data:")
+                for e in main.events
+            )
+        if effect == "victim_write":
+            return any(c.table != SESSIONS_TABLE for c in theirs)
         if effect == "profile":
             email = main.var("profile_state", "email") or ""
             return bool(email) and email.lower() == (subject.email or "").lower()

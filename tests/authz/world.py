@@ -50,6 +50,11 @@ WATCHED: dict[str, tuple[str, frozenset[str]]] = {
     "password_reset_tokens": ("t.user_id", frozenset()),
     "refresh_tokens": ("t.user_id", frozenset()),
     "oauth_identities": ("t.user_id", frozenset()),
+    # What the admin pages change about an account: its doctor record, clinic affiliations and
+    # staff assignments (a row appearing, or ending, is a change to that user's data).
+    "doctors": ("t.user_id", frozenset()),
+    "doctor_clinic_affiliations": ("(SELECT d.user_id FROM doctors d WHERE d.id = t.doctor_id)", frozenset()),
+    "staff_assignments": ("t.user_id", frozenset()),
 }
 # Sessions are compared by which are open: ending someone's session is a change to their data.
 SESSIONS_TABLE = "user_sessions"
@@ -416,11 +421,21 @@ class World:
         return fp
 
     def restore(self, before: Fingerprint, changes: list[Change]) -> None:
-        """Put back the watched rows an allowed case changed (sessions excepted)."""
+        """Put back the watched rows an allowed case changed (sessions excepted, but for the
+        victims' standing sessions: an admin's deactivation or role change ends them)."""
         if not changes:
             return
+        ended = [c.key[0] for c in changes if c.table == SESSIONS_TABLE and c.kind == "removed"]
+        # Added rows go children first (an affiliation before its doctor row), the rest parents first.
+        order = list(WATCHED)
+
+        def rank(c: Change) -> tuple[int, int]:
+            at = order.index(c.table) if c.table in order else len(order)
+            return (0, -at) if c.kind == "added" else (1, at)
+
+        ordered = sorted(changes, key=rank)
         with self.engine.begin() as conn:
-            for change in changes:
+            for change in ordered:
                 if change.table == SESSIONS_TABLE:
                     continue
                 table = self.metadata.tables[change.table]
@@ -434,3 +449,10 @@ class World:
                     conn.execute(table.insert().values(**old))
                 else:
                     conn.execute(table.update().where(where).values(**old))
+            if ended and self.victim_tokens:
+                conn.execute(
+                    sa.text(
+                        f"UPDATE {SESSIONS_TABLE} SET ended_at = NULL WHERE id = :id AND client_token = :t"
+                    ),
+                    [{"id": sid, "t": t} for sid in ended for t in self.victim_tokens.values()],
+                )
