@@ -698,6 +698,26 @@ API: dict[str, Rule] = {
     "GET /api/auth/oidc/callback": Rule(PUBLIC, "provider redirect back; refusals go to /login/"),
 }
 
+def _merge_feature_rules() -> None:
+    """Each feature classifies its own entries in ``tests/authz/rules/<feature>.py`` (module-level
+    ``PAGES``, ``HANDLERS`` and ``API`` dicts, built with the helpers above). A key classified
+    twice is an error, not a silent override."""
+    import importlib
+    import pkgutil
+
+    from tests.authz import rules
+
+    for info in sorted(pkgutil.iter_modules(rules.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"tests.authz.rules.{info.name}")
+        for table, name in ((PAGES, "PAGES"), (HANDLERS, "HANDLERS"), (API, "API")):
+            extra: dict[str, Rule] = getattr(module, name, {})
+            twice = table.keys() & extra.keys()
+            assert not twice, f"{info.name}.{name} classifies again: {sorted(twice)}"
+            table.update(extra)
+
+
+_merge_feature_rules()
+
 # The probe that says who a tab is after a case (must be SIGNED_IN with effect "profile").
 IDENTITY_PROBE = "ProfileState.load"
 
