@@ -58,12 +58,16 @@ typecheck: setup-dev
 bench: setup-dev
 	$(PY) -m bench.seed --scale demo
 
-# Production mode: PostgreSQL + Redis, several backend processes, a Celery worker and beat.
+# Production mode: PostgreSQL + Redis, GRANIAN_WORKERS backend processes sharing state in
+# Redis (each holds one event subscription), a Celery worker and beat. Needs DATABASE_URL,
+# REDIS_URL and SECRET_KEY in the environment (or .env). The same processes, one per line: Procfile.
+GRANIAN_WORKERS ?= 2
 prod: setup
+	@test -n "$$REDIS_URL" || { echo "make prod needs REDIS_URL (and DATABASE_URL, SECRET_KEY)"; exit 2; }
 	$(PY) -m mediconnect.cli migrate
 	$(VENV)/bin/celery -A workers.celery_app worker --loglevel=info & \
 	$(VENV)/bin/celery -A workers.celery_app beat --loglevel=info & \
-	$(REFLEX) run --env prod; kill %1 %2; wait
+	GRANIAN_WORKERS=$(GRANIAN_WORKERS) $(REFLEX) run --env prod; kill %1 %2; wait
 
 clean:
 	rm -rf .web .states test-artifacts

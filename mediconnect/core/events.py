@@ -157,8 +157,9 @@ def add_commit_hook(hook: Listener) -> None:
 def subscribe(listener: Listener) -> Callable[[], None]:
     """Receive every event of the app (all processes, with Redis). Returns an unsubscribe.
 
-    Listeners are called from a background thread (Redis) or from the committing thread
-    (embedded), must be quick and must not raise; hand work to your own loop or queue.
+    This process's own events arrive synchronously in the committing thread, before
+    ``commit()`` returns; other processes' arrive on the Redis listener thread. Listeners must
+    be quick and must not raise; hand work to your own loop or queue.
     """
     with _lock:
         _subscribers.append(listener)
@@ -197,6 +198,10 @@ def _dispatch(pending: Iterable[DomainEvent]) -> None:
                 hook(evt)
             except Exception:
                 log.exception("commit hook failed on %s", evt.name)
+    # This process hears its own events at once, from the committing thread; the other
+    # processes hear them through Redis (the listener skips our own on the way back).
+    for evt in stamped:
+        _deliver(evt)
     url = get_settings().REDIS_URL
     if url:
         try:
@@ -205,13 +210,10 @@ def _dispatch(pending: Iterable[DomainEvent]) -> None:
             for evt in stamped:
                 pipe.publish(CHANNEL, evt.to_json())
             pipe.execute()
-            return
         except redis.RedisError:
-            # The change is committed; screens in this process still hear of it, and the others
+            # The change is committed and this process's screens heard of it; the others
             # catch up on their next load. Never fail a booking because Redis blinked.
-            log.warning("could not publish %d event(s) to Redis; delivering locally", len(stamped))
-    for evt in stamped:
-        _deliver(evt)
+            log.warning("could not publish %d event(s) to Redis", len(stamped))
 
 
 _clients: dict[str, redis.Redis] = {}
@@ -260,7 +262,8 @@ class _RedisListener:
                     except (ValueError, KeyError, TypeError):
                         log.warning("ignoring a malformed event on %s", CHANNEL)
                         continue
-                    _deliver(evt)
+                    if evt.origin != ORIGIN:
+                        _deliver(evt)
             except redis.RedisError:
                 log.warning("event subscription lost; retrying in %.1fs", backoff)
                 time.sleep(backoff)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 import reflex as rx
 from reflex.event import EventType
 
+from mediconnect.features.live.state import marker as live_marker
 from mediconnect.features.shell.components import footer, top_bar
 from mediconnect.features.shell.state import SessionState
 from mediconnect.features.shell.theme import GUTTER, MAX_WIDTH
@@ -41,6 +42,7 @@ def layout(content: rx.Component, *, full_width: bool = False) -> rx.Component:
         top_bar(),
         rx.el.main(main, flex="1", width="100%"),
         footer(),
+        live_marker(),
         direction="column",
         min_height="100vh",
         width="100%",
