@@ -24,7 +24,9 @@ def heard() -> list[events.DomainEvent]:
 
 
 def test_an_event_goes_out_when_the_transaction_commits(session: Session, heard) -> None:
-    evt = events.publish(session, "appointment_created", appointment_id=7, clinic_id=3, day=date(2026, 11, 23))
+    evt = events.publish(
+        session, "appointment_created", appointment_id=7, clinic_id=3, day=date(2026, 11, 23)
+    )
     assert evt not in heard and not [e for e in heard if e.event_id == evt.event_id]
     session.commit()
     [got] = [e for e in heard if e.event_id == evt.event_id]
