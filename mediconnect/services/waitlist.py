@@ -87,7 +87,7 @@ def join(
 ) -> WaitlistPublic:
     permissions.require_patient(session, principal=principal, patient_id=patient_id, action=Action.WRITE)
     if principal.role is Role.PATIENT and principal.patient_id != patient_id:
-        raise BookingError("not_allowed", "Patients join the waitlist for themselves only.")
+        raise DashboardError(DashErrorCode.DASH_006, "patients join the waitlist for themselves only")
     clinic = session.get(Clinic, clinic_id)
     if clinic is None:
         raise BookingError("clinic_not_found", "That clinic does not exist.")
