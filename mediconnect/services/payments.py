@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from mediconnect.core import audit, events, permissions
@@ -162,18 +161,12 @@ def record_payment(
         idempotency_key=key,
         recorded_by_id=principal.user_id,
     )
-    try:
-        # A savepoint: a concurrent twin with the same key or reference loses here, cleanly.
-        with session.begin_nested():
-            session.add(payment)
-            session.flush()
-    except IntegrityError:
-        earlier = session.exec(select(Payment).where(Payment.idempotency_key == key)).first() if key else None
-        if earlier is not None:
-            return _replay(earlier, invoice_id, value, pay_method)
-        raise BillingError(
-            "duplicate_reference", "That reference is already recorded.", field="reference", status=409
-        ) from None
+    # A concurrent twin with the same key or reference makes this flush raise IntegrityError
+    # (unique columns); the transaction is then lost and the caller retries once, when the
+    # checks above find the twin. (No SAVEPOINT here: releasing one would send the caller's
+    # queued events before its commit, see the note in the billing hand-over.)
+    session.add(payment)
+    session.flush()
     payment.status = PaymentStatus.PROCESSING
     session.flush()
     result = provider_for(pay_method).charge(
