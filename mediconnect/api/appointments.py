@@ -10,7 +10,8 @@ the referral documents. Every route is ``@bearer_required``; the services decide
 ``GET  /api/appointments/{id}``   -> ``{"appointment", "patient_name", "doctor_name", "history"}``.
 ``POST /api/appointments/{id}/cancel`` ``{"reason"}``; ``/reschedule`` ``{"start"}``;
     ``/confirm``, ``/check-in``, ``/start``, ``/complete``, ``/no-show`` -> 200 the appointment.
-``GET  /api/clinics/{clinic_id}/queue?date=`` -> ``{"clinic_id", "date", "rows"}``.
+``GET  /api/clinics/{clinic_id}/queue?date=`` (default: the clinic's today) -> ``{"clinic_id", "date",
+    "rows"}``.
 ``POST /api/waitlist`` ``{"clinic_id", "service_id", "date", "earliest_time"?, "latest_time"?,
     "patient_id"?}`` -> 201 the entry; ``POST /api/waitlist/{entry_id}/accept``
     ``{"preparation_acknowledged", "referral"?, "referral_id"?}`` -> 201 the appointment;
@@ -48,8 +49,16 @@ from mediconnect.api.availability import date_param, int_param
 from mediconnect.core.errors import DashboardError, DashErrorCode
 from mediconnect.core.permissions import Principal
 from mediconnect.models.appointments import Appointment
+from mediconnect.models.base import utcnow
 from mediconnect.models.clinics import Clinic
-from mediconnect.services import appointments_query, booking, lifecycle, referral_files, waitlist
+from mediconnect.services import (
+    appointments_query,
+    availability,
+    booking,
+    lifecycle,
+    referral_files,
+    waitlist,
+)
 from mediconnect.services.appointment_public import slot_public
 from mediconnect.services.booking import BookingError
 from mediconnect.services.referral_files import MAX_BYTES, ReferralUpload
@@ -261,10 +270,11 @@ async def get_appointment(request: Request) -> Response:
 async def clinic_queue(request: Request) -> Response:
     _, principal = caller(request)
     clinic_id = _path_id(request, "clinic_id")
-    day = date_param(request, "date")
-    assert day is not None
+    asked = date_param(request, "date", required=False)
 
     def work(s: Session) -> dict[str, Any]:
+        clinic = s.get(Clinic, clinic_id)
+        day = asked or (availability.local_day(clinic, utcnow()) if clinic else utcnow().date())
         rows = appointments_query.day_queue(session=s, principal=principal, clinic_id=clinic_id, day=day)
         return {"clinic_id": clinic_id, "date": day.isoformat(), "rows": [r.model_dump() for r in rows]}
 
