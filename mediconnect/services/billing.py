@@ -26,6 +26,7 @@ from mediconnect.models.catalog import Service
 from mediconnect.models.clinics import Clinic
 from mediconnect.models.patients import MedicalAidScheme
 from mediconnect.models.users import Role
+from mediconnect.services import pricing
 from mediconnect.services.invoice_figures import (
     AGEING_BUCKETS,
     BillingError,
@@ -139,6 +140,36 @@ def _line(q: Quote, description: str, amount: Decimal, aid: Decimal, patient: De
 
 
 # --------------------------------------------------------------------------- reading
+
+QUOTE_ROLES = frozenset({Role.ADMIN, Role.PATIENT, Role.CLINIC_STAFF, Role.BILLING_STAFF})
+
+
+def quote_for(
+    *, session: Session, principal: Principal, service_id: int, patient_id: int | None, on: date
+) -> Quote:
+    """A quote for the caller: a patient for themself; staff for a patient of theirs. Audited
+    (it reads the patient's medical aid cover and what they have used this year)."""
+    if principal.role not in QUOTE_ROLES:
+        raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not request quotes")
+    if patient_id is None:
+        if principal.patient_id is None:
+            raise BillingError("patient_required", "Say which patient the quote is for.", field="patient_id")
+        patient_id = principal.patient_id
+    permissions.require_patient(session, principal=principal, patient_id=patient_id, action=Action.READ)
+    try:
+        result = pricing.quote(session=session, service_id=service_id, patient_id=patient_id, on=on)
+    except pricing.PricingError as exc:
+        raise BillingError(exc.code, exc.message, field="service_id") from None
+    audit.record(
+        session,
+        principal_or_user_id=principal,
+        action=audit.AuditAction.VIEW,
+        patient_id=patient_id,
+        resource_type="quote",
+        resource_id=service_id,
+        detail=f"quote for {on.isoformat()}",
+    )
+    return result
 
 
 def _today(session: Session, invoice: Invoice) -> date:

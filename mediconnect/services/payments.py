@@ -89,6 +89,13 @@ def receipt_number(payment: Payment) -> str:
     return f"RC-{payment.completed_at:%Y%m%d}-{payment.id:08d}"
 
 
+def payment_id_for_key(*, session: Session, idempotency_key: str | None) -> int | None:
+    """The payment already recorded under this idempotency key, if any (to tell a replay)."""
+    if not idempotency_key:
+        return None
+    return session.exec(select(Payment.id).where(Payment.idempotency_key == idempotency_key.strip())).first()
+
+
 def _replay(payment: Payment, invoice_id: int, amount: Decimal, method: PaymentMethod) -> Payment:
     if (payment.invoice_id, payment.amount, payment.method) != (invoice_id, amount, method):
         raise BillingError(
