@@ -6,7 +6,8 @@ A start time is offered when, for the whole of ``[start, start + duration)``:
   (``ClinicClosure``); the slot ends by closing time;
 * the service is active; a room of its ``room_type`` at the clinic is active and free; when
   ``requires_equipment``, an *operational* piece of its modality is free too (equipment that
-  stands in a room is booked with that room; equipment with no room goes with any room);
+  stands in a room is booked with that room; equipment with no room, or of a portable modality
+  (ultrasound, ECG), also goes with any other room of the type);
 * no maintenance window (scheduled or in progress) covers the room, the equipment, or the
   clinic as a whole (a window with neither room nor equipment);
 * the right person is on duty (``DutyShift``, not cancelled, covering the whole slot):
@@ -60,6 +61,9 @@ LEAD_TIME = timedelta(hours=1)
 NEAREST_HORIZON_DAYS = 14
 FREED_STATUSES = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
 _DOCTOR_MODALITIES = frozenset({Modality.CONSULTATION, Modality.ECG})
+# Carts and probes: wheeled to any room of the service's type (an ultrasound-guided biopsy in
+# the procedure room); fixed scanners only serve the room they stand in.
+PORTABLE_MODALITIES = frozenset({Modality.ULTRASOUND, Modality.ECG})
 
 Interval = tuple[datetime, datetime]
 
@@ -186,11 +190,12 @@ def _free_slots(
             .order_by(col(Equipment.id))
         ).all()
         pairs = []
+        portable = service.modality in PORTABLE_MODALITIES
         for eq_id, eq_room in equipment:
-            if eq_room is None:
-                pairs.extend((r, eq_id) for r in room_ids)
-            elif eq_room in room_ids:
-                pairs.append((eq_room, eq_id))
+            if eq_room in room_ids:
+                pairs.append((eq_room, eq_id))  # its own room first
+            if eq_room is None or portable:
+                pairs.extend((r, eq_id) for r in room_ids if r != eq_room)
         if not pairs:
             return []
 
