@@ -124,9 +124,18 @@ def _day_bounds(clinic: Clinic, day: date, opens: time, closes: time) -> Interva
 
 
 def day_plan(
-    *, session: Session, clinic_id: int, service_id: int, day: date, now: datetime | None = None
+    *,
+    session: Session,
+    clinic_id: int,
+    service_id: int,
+    day: date,
+    now: datetime | None = None,
+    ignore_appointment_id: int | None = None,
 ) -> DayPlan:
-    """The grid of that day and its free slots (``day_slots`` is ``day_plan(...).free``)."""
+    """The grid of that day and its free slots (``day_slots`` is ``day_plan(...).free``).
+
+    ``ignore_appointment_id``: an appointment being rescheduled, whose resources count as free.
+    """
     empty = DayPlan((), ())
     service = session.get(Service, service_id)
     clinic = session.get(Clinic, clinic_id)
@@ -154,7 +163,7 @@ def day_plan(
         t += STEP
     if not grid:
         return empty
-    free = _free_slots(session, clinic_id, service, grid, duration, open_at, close_at)
+    free = _free_slots(session, clinic_id, service, grid, duration, open_at, close_at, ignore_appointment_id)
     return DayPlan(tuple(grid), tuple(free))
 
 
@@ -166,6 +175,7 @@ def _free_slots(
     duration: timedelta,
     open_at: datetime,
     close_at: datetime,
+    ignore_appointment_id: int | None = None,
 ) -> list[Slot]:
     rooms = session.exec(
         select(Room.id)
@@ -253,6 +263,7 @@ def _free_slots(
 
     doctor_ids = sorted(doctor_shifts) if needs_doctor(service) else []
     holders = [col(Appointment.clinic_id) == clinic_id]
+    ignore = [col(Appointment.id) != ignore_appointment_id] if ignore_appointment_id is not None else []
     if doctor_ids:  # a doctor booked at another clinic is busy here too
         holders.append(col(Appointment.doctor_id).in_(doctor_ids))
     for room_id, eq_id, doc_id, s, e in session.execute(
@@ -264,6 +275,7 @@ def _free_slots(
             col(Appointment.scheduled_end),
         ).where(
             sa.or_(*holders),
+            *ignore,
             col(Appointment.status).not_in(FREED_STATUSES),
             col(Appointment.scheduled_start) < close_at,
             col(Appointment.scheduled_end) > open_at,

@@ -110,11 +110,16 @@ def _taken(session: Session, clinic_id: int, service_id: int, start: datetime) -
     )
 
 
-def check_slot(session: Session, *, clinic: Clinic, service: Service, start: datetime) -> Slot:
-    """The free slot starting at ``start`` (recomputed now), or the reason it cannot be booked."""
+def check_slot(
+    session: Session, *, clinic: Clinic, service: Service, start: datetime, moving: int | None = None
+) -> Slot:
+    """The free slot starting at ``start`` (recomputed now), or the reason it cannot be booked.
+    ``moving``: the appointment being rescheduled (its own time does not block the new one)."""
     assert clinic.id is not None and service.id is not None
     day = availability.local_day(clinic, start)
-    plan = availability.day_plan(session=session, clinic_id=clinic.id, service_id=service.id, day=day)
+    plan = availability.day_plan(
+        session=session, clinic_id=clinic.id, service_id=service.id, day=day, ignore_appointment_id=moving
+    )
     for slot in plan.free:
         if slot.start == start:
             return slot
@@ -227,8 +232,8 @@ def place(
     if service.referral_required and checked is None and existing_referral is None:
         raise BookingError("referral_required", "This service needs a doctor's referral: please upload it.")
 
-    slot = check_slot(session, clinic=clinic, service=service, start=start)
     old_id = placement.rescheduled_from.id if placement.rescheduled_from else None
+    slot = check_slot(session, clinic=clinic, service=service, start=start, moving=old_id)
     if _patient_busy(session, patient_id, slot, old_id):
         raise BookingError("patient_double_booked", "You already have an appointment at that time.")
     day = availability.local_day(clinic, start)

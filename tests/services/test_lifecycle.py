@@ -198,3 +198,18 @@ def test_lists_detail_and_queue(session: Session) -> None:
         appointments_query.day_queue(
             session=session, principal=w.principal(w.patient_user), clinic_id=w.clinic.id, day=w.day
         )
+
+
+def test_reschedule_into_an_overlapping_time(session: Session) -> None:
+    """Moving 09:00 to 09:15 in the only ultrasound room: the old booking must not block it."""
+    w = sw.build(session)
+    appt = _us(w)
+    moved = lifecycle.reschedule(
+        session=session,
+        principal=w.principal(w.staff_user),
+        appointment_id=appt.id,
+        new_start=sw.local(w.day, 9, 15),
+    )
+    assert moved.room_id == w.us_room.id and moved.start.startswith(f"{w.day.isoformat()}T09:15")
+    assert _history(session, appt.id)[-1] == ("booked", "cancelled")
+    assert _history(session, moved.id) == [(None, "booked")]
