@@ -16,8 +16,9 @@ billing services decide who may do what (core/permissions.py) and audit it.
 ``POST /api/claims/{claim_id}/decision`` ``{"approved_amount"} | {"denied": true, "reason"}``.
 ``POST /api/claims/{claim_id}/paid`` ``{"paid_amount", "reference"?}`` -> 201 the payment.
 
-Errors: access refusals are the policy's DashboardError (403 DASH_002 / DASH_006); a body or
-parameter that cannot be read is 400 DASH_004; a refused money operation is ``{"code":
+Errors: access refusals are the policy's DashboardError (403 DASH_002 / DASH_006; an id in the
+path that names nothing, malformed or missing, is DASH_006 like any object out of reach); a
+body or query parameter that cannot be read is 400 DASH_004; a refused money operation is ``{"code":
 "BILL_<REASON>", "message": <a sentence>, "detail": {"field": <field or null>}}`` with 422 (bad
 input), 409 (conflicts with what is recorded) or 404 (nothing to act on, e.g. no invoice yet).
 """
@@ -95,12 +96,12 @@ def _text(data: dict[str, Any], name: str, limit: int = 300) -> str | None:
     return value
 
 
-def _money_in(data: dict[str, Any], name: str, *, required: bool = True) -> str | None:
-    """Money arrives as a string ("250.00") or a JSON number; the service checks its value."""
+def _money_in(data: dict[str, Any], name: str) -> str | None:
+    """Money arrives as a string ("250.00") or a JSON number. A missing amount is passed on as
+    None: the service refuses it (422) after checking the caller, so a caller without access
+    learns nothing from validation."""
     value = data.get(name)
     if value is None:
-        if required:
-            raise _bad(f"{name} is required")
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float) or len(str(value)) > 20:
         raise _bad(f'{name} must be an amount such as "250.00"')
@@ -109,9 +110,11 @@ def _money_in(data: dict[str, Any], name: str, *, required: bool = True) -> str 
 
 
 def _path_id(request: Request, name: str) -> int:
+    """The id in the path; a malformed one names nothing (0), so the caller hears what it would
+    for any object it cannot reach: DASH_002 for its role, else DASH_006, never a hint."""
     raw = str(request.path_params.get(name, ""))
-    if not raw.isdigit() or len(raw) > 12 or int(raw) < 1:
-        raise _bad(f"{name} must be a positive integer")
+    if not raw.isdigit() or len(raw) > 12:
+        return 0
     return int(raw)
 
 
@@ -157,14 +160,13 @@ def _today() -> date:
 async def quote(request: Request) -> Response:
     _, principal = caller(request)
     data = await _json(request)
-    service_id = _int(data, "service_id")
+    service_id = _int(data, "service_id", required=False)
     patient_id = _int(data, "patient_id", required=False)
     raw_day = _text(data, "date", 10)
     try:
         on = date.fromisoformat(raw_day) if raw_day else _today()
     except ValueError:
         raise _bad("date must be YYYY-MM-DD") from None
-    assert service_id is not None
 
     def work(session: Session) -> dict[str, Any]:
         q = billing.quote_for(
@@ -230,8 +232,6 @@ async def record_payment(request: Request) -> Response:
     data = await _json(request)
     amount = _money_in(data, "amount")
     method = _text(data, "method", 20)
-    if method is None:
-        raise _bad("method is required")
     reference = _text(data, "reference", 64)
     key = _text(data, "idempotency_key", 64) or request.headers.get("idempotency-key")
     if key is not None and len(key) > 64:
@@ -324,7 +324,7 @@ async def decide_claim(request: Request) -> Response:
     denied = data.get("denied", False)
     if not isinstance(denied, bool):
         raise _bad("denied must be true or false")
-    approved = _money_in(data, "approved_amount", required=False)
+    approved = _money_in(data, "approved_amount")
     reason = _text(data, "reason", 200)
 
     def work(session: Session) -> dict[str, Any]:

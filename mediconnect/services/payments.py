@@ -232,6 +232,7 @@ def refunded_amount(session: Session, *, payment_id: int) -> Decimal:
 
 def refund(*, session: Session, principal: Principal, payment_id: int, amount: object, reason: str) -> Refund:
     """Pay back part or all of a completed payment (billing staff and admin)."""
+    permissions.require_invoice_role(principal=principal, action=Action.WRITE)
     payment = session.get(Payment, payment_id)
     if payment is None or payment.invoice_id is None:
         raise DashboardError(DashErrorCode.DASH_006, "not associated with this payment")
@@ -294,6 +295,7 @@ def refund(*, session: Session, principal: Principal, payment_id: int, amount: o
 
 def receipt(*, session: Session, principal: Principal, payment_id: int) -> dict[str, Any]:
     """The receipt of a completed (or since refunded) payment. Audited: it names the patient."""
+    permissions.require_receipt_role(principal=principal)
     payment = session.get(Payment, payment_id)
     if payment is None or payment.invoice_id is None:
         raise DashboardError(DashErrorCode.DASH_006, "not associated with this payment")
