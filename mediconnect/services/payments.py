@@ -126,10 +126,6 @@ def record_payment(
     value, pay_method = parse_amount(amount), _method(method)
     ref = _clean(reference, field="reference", limit=MAX_REFERENCE)
     key = _clean(idempotency_key, field="idempotency_key", limit=64)
-    if key is not None:
-        earlier = session.exec(select(Payment).where(Payment.idempotency_key == key)).first()
-        if earlier is not None:
-            return _replay(earlier, invoice_id, value, pay_method)
     if pay_method in REFERENCE_REQUIRED and ref is None:
         raise BillingError(
             "reference_required",
@@ -144,7 +140,13 @@ def record_payment(
             "duplicate_reference", "That reference is already recorded.", field="reference", status=409
         )
 
+    # Under the invoice's lock (PostgreSQL row lock; SQLite transactions begin IMMEDIATE), so a
+    # twin request with the same key waits here and then finds the first one's payment.
     invoice = _locked_invoice(session, invoice_id)
+    if key is not None:
+        earlier = session.exec(select(Payment).where(Payment.idempotency_key == key)).first()
+        if earlier is not None:
+            return _replay(earlier, invoice_id, value, pay_method)
     if invoice.status in (InvoiceStatus.CANCELLED, InvoiceStatus.DRAFT):
         raise BillingError(
             "invoice_not_payable", f"Invoice {invoice.number} is {invoice.status.value}.", status=409
