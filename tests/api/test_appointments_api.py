@@ -61,9 +61,7 @@ def test_availability(world: tuple[sw.World, dict[str, str]]) -> None:
     assert call("GET", q).status_code == 401
     bad = call("GET", f"/api/availability?clinic_id=x&service_id={w.ct.id}&date=2026-01-01", token=t["admin"])
     assert bad.status_code == 400 and bad.json()["code"] == "DASH_004"
-    missing = call(
-        "GET", "/api/availability?clinic_id=999999&service_id=1&date=2026-01-01", token=t["admin"]
-    )
+    missing = call("GET", "/api/availability?clinic_id=999999&service_id=1&date=2026-01-01", token=t["admin"])
     assert missing.status_code == 404 and missing.json()["code"] == "DASH_005"
 
 

@@ -110,7 +110,7 @@ def test_patient_cancels_own_at_least_24h_ahead(session: Session) -> None:
         assert out.status == "cancelled" and out.cancelled_at
         assert not [e for e in seen if e.name == "appointment_cancelled"]
         session.commit()
-        assert [e.ids["appointment_id"] for e in seen if e.name == "appointment_cancelled"] == [appt.id]
+        assert [e.ids["appointment_id"] for e in sw.wait_for(seen, "appointment_cancelled")] == [appt.id]
     finally:
         unsubscribe()
     row = session.get(Appointment, appt.id)
