@@ -132,13 +132,6 @@ def record_payment(
             f"Enter the {pay_method.value.replace('_', ' ')} reference.",
             field="reference",
         )
-    if (
-        ref is not None
-        and session.exec(select(Payment.id).where(Payment.transaction_reference == ref)).first()
-    ):
-        raise BillingError(
-            "duplicate_reference", "That reference is already recorded.", field="reference", status=409
-        )
 
     # Under the invoice's lock (PostgreSQL row lock; SQLite transactions begin IMMEDIATE), so a
     # twin request with the same key waits here and then finds the first one's payment.
@@ -147,6 +140,13 @@ def record_payment(
         earlier = session.exec(select(Payment).where(Payment.idempotency_key == key)).first()
         if earlier is not None:
             return _replay(earlier, invoice_id, value, pay_method)
+    if (
+        ref is not None
+        and session.exec(select(Payment.id).where(Payment.transaction_reference == ref)).first()
+    ):
+        raise BillingError(
+            "duplicate_reference", "That reference is already recorded.", field="reference", status=409
+        )
     if invoice.status in (InvoiceStatus.CANCELLED, InvoiceStatus.DRAFT):
         raise BillingError(
             "invoice_not_payable", f"Invoice {invoice.number} is {invoice.status.value}.", status=409
