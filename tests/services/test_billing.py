@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from mediconnect.core.errors import DashboardError
 from mediconnect.models.audit import AuditLog
-from mediconnect.models.billing import InvoiceLine, InvoiceStatus
+from mediconnect.models.billing import ClaimStatus, InvoiceLine, InvoiceStatus
 from mediconnect.models.users import Role
 from mediconnect.services import billing, claims, payments, pricing
 from mediconnect.services.invoice_figures import BillingError, ageing_bucket
@@ -214,3 +214,29 @@ def test_get_invoice(session: Session) -> None:
     for user in (w.other_user, w.desk_user, w.other_billing_user):
         with pytest.raises(DashboardError):
             billing.get_invoice(session=session, principal=bw.principal(session, user), invoice_id=inv.id)
+
+
+def test_cancelled_appointment_cancels_its_invoice(session: Session) -> None:
+    w = bw.world(session)
+    _, p = bw.patient(session)
+    m = bw.membership(session, patient=p, scheme=w.scheme)
+    bw.used_claim(session, membership=m, patient=p, clinic=w.clinic, claimed="19000", approved="19000",
+                  status=ClaimStatus.APPROVED)  # fmt: skip
+    appt, inv = bw.booked(session, w, patient=p)  # takes 800 of the 1 000 left
+    assert w.service.id is not None and p.id is not None and inv.id is not None
+    remaining = pricing.quote(session=session, service_id=w.service.id, patient_id=p.id, on=bw.ON)
+    assert remaining.annual_limit_remaining == D("200.00")
+    assert billing.cancel_invoice_for_appointment(session=session, appointment=appt) is inv
+    assert inv.status is InvoiceStatus.CANCELLED and inv.cancelled_at is not None
+    after = pricing.quote(session=session, service_id=w.service.id, patient_id=p.id, on=bw.ON)
+    assert after.annual_limit_remaining == D("1000.00")
+    with pytest.raises(BillingError) as err:
+        desk = bw.principal(session, w.desk_user)
+        payments.record_payment(
+            session=session, principal=desk, invoice_id=inv.id, amount="10", method="cash"
+        )
+    assert err.value.code == "invoice_not_payable"
+    listed = billing.list_invoices(session=session, principal=bw.principal(session, w.billing_user))
+    assert listed["ageing"]["0-30"]["count"] == 0
+    bare = bw.appointment(session, patient=w.patient, clinic=w.clinic, service=w.service)
+    assert billing.cancel_invoice_for_appointment(session=session, appointment=bare) is None
