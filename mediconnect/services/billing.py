@@ -8,7 +8,7 @@ services/invoice_figures.py.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,6 +30,7 @@ from mediconnect.services.invoice_figures import (
     BillingError,
     invoice_json,
     latest_claim,
+    summary_lines,
 )
 
 # The billing list lives in its own module; re-exported so callers find it with the rest.
@@ -253,8 +254,14 @@ def payment_summary(*, session: Session, principal: Principal, appointment_id: i
             "scheme_name": scheme.name if scheme else None,
             "authorisation_status": _authorisation(session, invoice, appointment.service_id),
             "claim_status": claim.status.value if claim else None,
+            "claim_expected_by": (claim.submitted_at + timedelta(days=scheme.claim_turnaround_days))
+            .date()
+            .isoformat()
+            if claim and scheme
+            else None,
         }
     )
+    data["lines"] = summary_lines(data)
     audit.record(
         session,
         principal_or_user_id=principal,

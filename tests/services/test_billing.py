@@ -91,6 +91,8 @@ def test_payment_summary_for_the_patient(session: Session) -> None:
     assert s["status"] == "partially_paid" and s["patient_due_date"] == "2026-06-15"
     assert s["authorisation_status"] == "not_required" and s["claim_status"] is None
     assert [p["amount"] for p in s["payments"]] == ["150.00"] and s["payments"][0]["receipt_number"]
+    assert "Your part is R450.00; you have paid R150.00." in s["lines"]
+    assert "R300.00 is due by 2026-06-15." in s["lines"]
     assert _audited(session, "payment_summary", w.patient_user.id)
 
 
@@ -107,6 +109,9 @@ def test_payment_summary_after_a_denied_claim(session: Session) -> None:
     assert (s["medical_aid_portion"], s["patient_portion"], s["balance"]) == ("0.00", "1250.00", "1250.00")
     assert s["moved_to_patient_by_claim"] == "800.00" and s["quoted_medical_aid_portion"] == "800.00"
     assert s["scheme_name"] == w.scheme.name
+    assert any("did not pay R800.00" in line for line in s["lines"])
+    assert s["claim_expected_by"] is not None  # submitted + the scheme's turnaround
+    assert not any("expected by" in line for line in s["lines"])  # denied: nothing is coming
 
 
 def test_payment_summary_authorisation_flag(session: Session) -> None:
