@@ -37,6 +37,9 @@ from mediconnect.services.invoice_figures import (
 from mediconnect.services.invoice_list import list_invoices as list_invoices
 from mediconnect.services.pricing import ZERO, Quote, active_membership, authorisation_status, money
 
+# Line kinds, by the end of the description: they let the summary tell the shortfall from the
+# co-payment later. Seeded (older) invoices have one untagged line per service.
+COVERED_TAG = " (covered)"
 SHORTFALL_TAG = " (shortfall)"
 PRIVATE_TAG = " (private account)"
 
@@ -115,7 +118,7 @@ def quote_lines(q: Quote, name: str) -> list[InvoiceLine]:
         lines.append(
             _line(
                 q,
-                _describe(name, f" ({q.scheme_name or 'medical aid'})"),
+                _describe(name, f": {(q.scheme_name or 'medical aid')[:60]}{COVERED_TAG}"),
                 covered,
                 q.medical_aid_portion,
                 q.co_payment,
@@ -178,19 +181,19 @@ def _today(session: Session, invoice: Invoice) -> date:
 
 
 def _breakdown(session: Session, invoice: Invoice) -> dict[str, str | None]:
-    """Shortfall and co-payment as quoted (from the lines), and what claims moved since."""
+    """Shortfall and co-payment as quoted (from the lines), and what claims moved since.
+
+    An invoice whose lines do not carry the kinds (seeded, older ones) has no known split of
+    the patient's part: shortfall and co-payment are then None, the portions still stand."""
     lines = session.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)).all()
+    tags = (COVERED_TAG, SHORTFALL_TAG, PRIVATE_TAG)
+    known = bool(lines) and all(ln.description.endswith(tags) for ln in lines)
     shortfall = sum((ln.patient_amount for ln in lines if ln.description.endswith(SHORTFALL_TAG)), ZERO)
-    private = bool(lines) and all(ln.description.endswith(PRIVATE_TAG) for ln in lines)
-    co_payment = (
-        ZERO
-        if private
-        else sum((ln.patient_amount for ln in lines if not ln.description.endswith(SHORTFALL_TAG)), ZERO)
-    )
+    co_payment = sum((ln.patient_amount for ln in lines if ln.description.endswith(COVERED_TAG)), ZERO)
     quoted_patient = sum((ln.patient_amount for ln in lines), ZERO)
     return {
-        "shortfall": money(shortfall),
-        "co_payment": money(co_payment),
+        "shortfall": money(shortfall) if known else None,
+        "co_payment": money(co_payment) if known else None,
         "quoted_medical_aid_portion": money(sum((ln.medical_aid_amount for ln in lines), ZERO)),
         "moved_to_patient_by_claim": money(max(ZERO, invoice.patient_portion - quoted_patient)),
     }

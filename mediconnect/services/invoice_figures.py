@@ -111,6 +111,8 @@ def sync_invoice(session: Session, *, invoice: Invoice) -> None:
         if invoice.amount_paid >= invoice.total:
             invoice.status = InvoiceStatus.PAID
             invoice.paid_at = invoice.paid_at or utcnow()
+        elif invoice.status is InvoiceStatus.OVERDUE:
+            invoice.paid_at = None  # still owed past its due date: stays overdue until paid
         elif invoice.amount_paid > 0:
             invoice.status, invoice.paid_at = InvoiceStatus.PARTIALLY_PAID, None
         else:

@@ -46,7 +46,7 @@ def test_invoice_carries_the_quote(session: Session) -> None:
     assert inv.due_date == date(2026, 6, 15)  # the appointment's day in Johannesburg
     name, scheme = w.service.name, w.scheme.name
     assert _lines(session, inv.id) == [
-        (f"{name} ({scheme})", D("1000.00"), D("800.00"), D("200.00")),
+        (f"{name}: {scheme} (covered)", D("1000.00"), D("800.00"), D("200.00")),
         (f"{name} (shortfall)", D("250.00"), D("0.00"), D("250.00")),
     ]
 
