@@ -228,7 +228,8 @@ def flush_pending(session: OrmSession) -> None:
 
 @event.listens_for(OrmSession, "before_commit")
 def _flush_before_commit(session: OrmSession) -> None:
-    flush_pending(session)
+    if not session.in_nested_transaction():  # not for a SAVEPOINT being released
+        flush_pending(session)
 
 
 def _sqlite_hash(prev_hash: str, payload: str) -> str:

@@ -121,6 +121,8 @@ _pending = TransactionQueue("events")
 
 @sa_event.listens_for(OrmSession, "after_commit")
 def _after_commit(session: OrmSession) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT released: the transaction has not committed yet
     pending = _pending.take(session)
     if pending:
         _dispatch(pending)
