@@ -97,7 +97,23 @@ def create_invoice_for_appointment(*, session: Session, appointment: Appointment
         line.invoice_id = invoice.id
         session.add(line)
     session.flush()
+    _audit_system(session, appointment, invoice, audit.AuditAction.CREATE, appointment.booked_by_id)
     return invoice
+
+
+def _audit_system(
+    session: Session, appointment: Appointment, invoice: Invoice, action: str, user_id: int | None
+) -> None:
+    """Invoices made or cancelled as part of a booking step, by whoever took that step."""
+    audit.record(
+        session,
+        principal_or_user_id=user_id,
+        action=action,
+        patient_id=invoice.patient_id,
+        resource_type="invoice",
+        resource_id=invoice.id,
+        detail=f"{invoice.number} for appointment {appointment.id}",
+    )
 
 
 def _describe(name: str, tail: str) -> str:
@@ -306,5 +322,6 @@ def cancel_invoice_for_appointment(*, session: Session, appointment: Appointment
     invoice.status, invoice.cancelled_at = InvoiceStatus.CANCELLED, utcnow()
     session.add(invoice)
     session.flush()
+    _audit_system(session, appointment, invoice, "cancel", appointment.cancelled_by_id)
     events.publish(session, "invoice_updated", invoice_id=invoice.id, clinic_id=invoice.clinic_id)
     return invoice

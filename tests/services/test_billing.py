@@ -44,6 +44,8 @@ def test_invoice_carries_the_quote(session: Session) -> None:
     assert inv.amount_paid == D("0.00") and inv.status is InvoiceStatus.SENT
     assert inv.appointment_id == appt.id and inv.patient_id == w.patient.id and inv.clinic_id == w.clinic.id
     assert inv.due_date == date(2026, 6, 15)  # the appointment's day in Johannesburg
+    [row] = session.exec(select(AuditLog).where(AuditLog.resource_type == "invoice")).all()
+    assert (row.action, row.patient_id, row.resource_id) == ("create", w.patient.id, str(inv.id))
     name, scheme = w.service.name, w.scheme.name
     assert _lines(session, inv.id) == [
         (f"{name}: {scheme} (covered)", D("1000.00"), D("800.00"), D("200.00")),
