@@ -27,6 +27,7 @@ from mediconnect.services.catalog_access import (
     change,
     days_touched,
     local,
+    local_today,
     managed_clinic,
     optional_id,
     parse_day,
@@ -60,6 +61,19 @@ class Option(TypedDict):
     label: str
 
 
+def _short(user: User) -> str:
+    """Initial and surname: enough to roster someone, no more of their name than that."""
+    name = f"{user.first_name[:1]}. {user.last_name}" if user.first_name else user.last_name
+    return f"Dr {name}" if user.role == Role.DOCTOR else name
+
+
+def this_week(*, session: Session, principal: Principal, clinic_id: int) -> date:
+    """Monday of the clinic-local current week."""
+    clinic = managed_clinic(session, principal=principal, clinic_id=clinic_id, resource_type=RESOURCE)
+    today = local_today(clinic)
+    return today - timedelta(days=today.weekday())
+
+
 def _people(session: Session, clinic_id: int, on: date) -> dict[int, tuple[str, Role]]:
     """Users who work at the clinic on ``on``: user id -> (name, role)."""
     sa_ = StaffAssignment
@@ -87,7 +101,7 @@ def _people(session: Session, clinic_id: int, on: date) -> dict[int, tuple[str, 
     out: dict[int, tuple[str, Role]] = {}
     for u in [*staff, *doctors]:
         if u.id is not None:
-            out[u.id] = (f"Dr {u.full_name}" if u.role == Role.DOCTOR else u.full_name, Role(u.role))
+            out[u.id] = (_short(u), Role(u.role))
     return out
 
 
@@ -140,7 +154,7 @@ def week_roster(
         days[index]["shifts"].append(
             ShiftRow(
                 id=shift.id or 0,
-                person=f"Dr {user.full_name}" if user.role == Role.DOCTOR else user.full_name,
+                person=_short(user),
                 duty_role=str(shift.duty_role).replace("_", " ").capitalize(),
                 starts=start.strftime("%H:%M"),
                 ends=end.strftime("%H:%M") + (" +1" if end.date() > start.date() else ""),
