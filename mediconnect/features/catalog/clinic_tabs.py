@@ -124,7 +124,7 @@ def _shift(row: rx.Var) -> rx.Component:
             on_click=R.cancel(row["id"]),
             aria_label="Cancel shift " + row["starts"].to(str) + " " + row["person"].to(str),
         ),
-        gap="2",
+        spacing="2",
         align="center",
         wrap="wrap",
         width="100%",
@@ -174,7 +174,7 @@ def roster_tab() -> rx.Component:
             rx.text(
                 "Week of ", R.week_start, size="2", color=rx.color("gray", 11), data_testid="roster-week"
             ),
-            gap="2",
+            spacing="2",
             wrap="wrap",
             align="center",
         ),

@@ -83,7 +83,7 @@ def section(title: str, *children: rx.Component, action: rx.Component | None = N
             justify="between",
             align="center",
             wrap="wrap",
-            gap="2",
+            spacing="2",
             width="100%",
         ),
         *children,

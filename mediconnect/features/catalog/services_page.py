@@ -76,7 +76,7 @@ def _flags(row: rx.Var) -> rx.Component:
         rx.cond(row["referral_required"], rx.badge("Referral", color_scheme="amber", variant="soft")),
         rx.cond(row["requires_equipment"], rx.badge("Equipment", color_scheme="blue", variant="soft")),
         rx.cond(row["fasting_hours"].to(int) > 0, rx.badge("Fasting", color_scheme="purple", variant="soft")),
-        gap="1",
+        spacing="1",
         wrap="wrap",
     )
 
@@ -86,12 +86,22 @@ def _row(row: rx.Var) -> rx.Component:
         rx.table.row_header_cell(
             rx.vstack(
                 rx.text(row["name"], weight="medium", size="2"),
-                rx.text(row["code"], " · ", row["department_name"], size="1", color=rx.color("gray", 11)),
+                rx.text(
+                    row["code"],
+                    " · ",
+                    row["modality"].to(str).upper(),
+                    " · ",
+                    row["department_name"],
+                    size="1",
+                    color=rx.color("gray", 11),
+                ),
                 spacing="0",
             ),
             min_width="12em",
         ),
-        rx.table.cell(rx.text(row["modality"].to(str).upper(), size="2"), white_space="nowrap"),
+        rx.table.cell(
+            rx.text(row["modality"].to(str).upper(), size="2"), white_space="nowrap", display=WIDE_ONLY
+        ),
         rx.table.cell(rx.text(row["duration_minutes"], " min", size="2"), white_space="nowrap"),
         rx.table.cell(rx.text("R ", row["price"], size="2"), white_space="nowrap", text_align="right"),
         rx.table.cell(_flags(row), display=WIDE_ONLY),
@@ -143,7 +153,7 @@ def _table() -> rx.Component:
         rx.table.header(
             rx.table.row(
                 rx.table.column_header_cell("Service"),
-                rx.table.column_header_cell("Modality"),
+                rx.table.column_header_cell("Modality", display=WIDE_ONLY),
                 rx.table.column_header_cell("Duration"),
                 rx.table.column_header_cell("Price", text_align="right"),
                 rx.table.column_header_cell("Needs", display=WIDE_ONLY),
@@ -153,7 +163,7 @@ def _table() -> rx.Component:
         ),
         rx.table.body(rx.foreach(S.rows, _row)),
         test_id="services-table",
-        min_width="640px",
+        min_width="560px",
     )
 
 
@@ -245,7 +255,7 @@ def _dialog() -> rx.Component:
                             default=v["requires_equipment"],
                         ),
                         form_check("Referral required", "referral_required", default=v["referral_required"]),
-                        gap="4",
+                        spacing="4",
                         wrap="wrap",
                     ),
                     buttons(
