@@ -10,7 +10,13 @@ from mediconnect.features.admin.common import page_heading, scroll_table
 from mediconnect.features.auth.components import form_alert
 from mediconnect.features.catalog.clinic_tabs import maintenance_tab, roster_tab
 from mediconnect.features.catalog.clinics_state import ClinicSetupState, ManageClinicsState
-from mediconnect.features.catalog.components import field_error, form_select, section, text_field
+from mediconnect.features.catalog.components import (
+    enum_options,
+    field_error,
+    form_select,
+    section,
+    text_field,
+)
 from mediconnect.features.catalog.schedule_state import MaintenanceState, RosterState
 from mediconnect.features.shell.template import page
 from mediconnect.models.clinics import EquipmentStatus, Modality, RoomType
@@ -19,10 +25,6 @@ from mediconnect.models.users import Role
 MANAGERS = {Role.ADMIN, Role.CLINIC_STAFF}
 C = ClinicSetupState
 LIST = ManageClinicsState
-
-
-def _opts(enum: type) -> list[dict[str, str]]:
-    return [{"value": e.value, "label": e.value.replace("_", " ").capitalize()} for e in enum]
 
 
 # ------------------------------------------------------------------ /manage/clinics/
@@ -240,7 +242,7 @@ def _equipment_row(row: rx.Var) -> rx.Component:
             rx.select.root(
                 rx.select.trigger(aria_label="Status of " + row["name"].to(str)),
                 rx.select.content(
-                    *[rx.select.item(o["label"], value=o["value"]) for o in _opts(EquipmentStatus)]
+                    *[rx.select.item(o["label"], value=o["value"]) for o in enum_options(EquipmentStatus)]
                 ),
                 value=row["status"],
                 on_change=lambda value: C.set_equipment_status(row["id"], value),
@@ -259,7 +261,9 @@ def rooms_tab() -> rx.Component:
                 rx.flex(
                     rx.box(text_field("Room name", "name", errors=C.errors, max_length=60), flex="2 1 12em"),
                     rx.box(
-                        form_select("Type", "room_type", _opts(RoomType), errors=C.errors, default="imaging"),
+                        form_select(
+                            "Type", "room_type", enum_options(RoomType), errors=C.errors, default="imaging"
+                        ),
                         flex="1 1 10em",
                     ),
                     rx.box(
@@ -302,7 +306,9 @@ def rooms_tab() -> rx.Component:
                 rx.vstack(
                     rx.grid(
                         text_field("Name", "equipment_name", errors=C.errors, max_length=80),
-                        form_select("Modality", "modality", _opts(Modality), errors=C.errors, default="xray"),
+                        form_select(
+                            "Modality", "modality", enum_options(Modality), errors=C.errors, default="xray"
+                        ),
                         form_select(
                             "Room",
                             "room_id",

@@ -15,6 +15,16 @@ DIALOG_WIDTH = "min(40em, calc(100vw - 2em))"
 Options = list[dict[str, str]] | rx.Var
 
 
+LABELS = {"xray": "X-ray", "ct": "CT", "mri": "MRI", "dexa": "DEXA", "ecg": "ECG"}
+
+
+def enum_options(enum: type) -> list[dict[str, str]]:
+    """{value, label} for each member of a StrEnum, labelled for people."""
+    return [
+        {"value": e.value, "label": LABELS.get(e.value, e.value.replace("_", " ").capitalize())} for e in enum
+    ]
+
+
 def field_error(errors: rx.Var, name: str) -> rx.Component:
     message = errors[name].to(str)
     return rx.cond(

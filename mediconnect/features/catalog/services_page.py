@@ -11,6 +11,7 @@ from mediconnect.features.catalog.components import (
     DIALOG_WIDTH,
     buttons,
     cancel_button,
+    enum_options,
     form_check,
     form_select,
     grid,
@@ -24,13 +25,6 @@ from mediconnect.models.users import Role
 
 S = ManageServicesState
 WIDE_ONLY = rx.breakpoints(initial="none", md="table-cell")
-
-
-def _options(enum: type) -> list[dict[str, str]]:
-    labels = {"xray": "X-ray", "ct": "CT", "mri": "MRI", "dexa": "DEXA", "ecg": "ECG"}
-    return [
-        {"value": e.value, "label": labels.get(e.value, e.value.replace("_", " ").capitalize())} for e in enum
-    ]
 
 
 def _filters() -> rx.Component:
@@ -189,10 +183,14 @@ def _dialog() -> rx.Component:
                             "Name", "name", errors=e, default_value=v["name"], max_length=120, required=True
                         ),
                         form_select(
-                            "Category", "category", _options(ServiceCategory), errors=e, default=v["category"]
+                            "Category",
+                            "category",
+                            enum_options(ServiceCategory),
+                            errors=e,
+                            default=v["category"],
                         ),
                         form_select(
-                            "Modality", "modality", _options(Modality), errors=e, default=v["modality"]
+                            "Modality", "modality", enum_options(Modality), errors=e, default=v["modality"]
                         ),
                         text_field(
                             "Department",
@@ -202,7 +200,7 @@ def _dialog() -> rx.Component:
                             max_length=80,
                         ),
                         form_select(
-                            "Room type", "room_type", _options(RoomType), errors=e, default=v["room_type"]
+                            "Room type", "room_type", enum_options(RoomType), errors=e, default=v["room_type"]
                         ),
                         text_field(
                             "Duration (minutes)",
