@@ -26,7 +26,7 @@ from mediconnect.models.clinics import (
 )
 from mediconnect.models.staff import DutyShift
 from mediconnect.models.users import Role, User
-from mediconnect.services import catalog_admin, clinic_setup, maintenance, rosters
+from mediconnect.services import catalog_admin, clinic_resources, clinic_setup, maintenance, rosters
 from mediconnect.services.catalog_access import CatalogFormError
 from tests.core import factories as f
 
@@ -171,7 +171,7 @@ def test_clinic_managers_are_admins_and_that_clinics_staff(session: Session, wor
     here = world["here"]
     ok = {"admin", "staff"}
     for role in ("admin", "staff", "other_staff", "doctor", "patient"):
-        call = lambda: clinic_setup.rooms(session=session, principal=world[role], clinic_id=here.id)  # noqa: E731
+        call = lambda: clinic_resources.rooms(session=session, principal=world[role], clinic_id=here.id)  # noqa: E731
         if role in ok:
             assert call() == []
         else:
@@ -185,7 +185,7 @@ def test_clinic_managers_are_admins_and_that_clinics_staff(session: Session, wor
     with pytest.raises(DashboardError):
         clinic_setup.manageable_clinics(session=session, principal=world["doctor"])
     with pytest.raises(DashboardError) as err:
-        clinic_setup.add_room(
+        clinic_resources.add_room(
             session=session,
             principal=world["other_staff"],
             clinic_id=here.id,
@@ -262,15 +262,15 @@ def test_opening_hours_and_closures(session: Session, world, received) -> None: 
 
 def test_rooms_and_equipment(session: Session, world) -> None:  # type: ignore[no-untyped-def]
     here, staff = world["here"], world["staff"]
-    room = clinic_setup.add_room(
+    room = clinic_resources.add_room(
         session=session, principal=staff, clinic_id=here.id, form={"name": "CT 1", "room_type": "imaging"}
     )
     with pytest.raises(CatalogFormError) as err:
-        clinic_setup.add_room(
+        clinic_resources.add_room(
             session=session, principal=staff, clinic_id=here.id, form={"name": "CT 1", "room_type": "nope"}
         )
     assert set(err.value.errors) == {"name", "room_type"}
-    eq_id = clinic_setup.add_equipment(
+    eq_id = clinic_resources.add_equipment(
         session=session,
         principal=staff,
         clinic_id=here.id,
@@ -282,13 +282,13 @@ def test_rooms_and_equipment(session: Session, world) -> None:  # type: ignore[n
             "interval_days": "60",
         },
     )
-    rows = clinic_setup.equipment(session=session, principal=staff, clinic_id=here.id)
+    rows = clinic_resources.equipment(session=session, principal=staff, clinic_id=here.id)
     assert rows[0]["id"] == eq_id and rows[0]["room"] == "CT 1" and rows[0]["interval_days"] == 60
     other_room = Room(clinic_id=world["there"].id, name="Elsewhere", room_type=RoomType.IMAGING)
     session.add(other_room)
     session.flush()
     with pytest.raises(CatalogFormError) as err:
-        clinic_setup.add_equipment(
+        clinic_resources.add_equipment(
             session=session,
             principal=staff,
             clinic_id=here.id,
@@ -300,11 +300,11 @@ def test_rooms_and_equipment(session: Session, world) -> None:  # type: ignore[n
             },
         )
     assert set(err.value.errors) == {"room_id", "serial_number"}
-    clinic_setup.set_equipment_status(
+    clinic_resources.set_equipment_status(
         session=session, principal=staff, clinic_id=here.id, equipment_id=eq_id, status="out_of_service"
     )
     assert session.get(Equipment, eq_id).status == "out_of_service"  # type: ignore[union-attr]
-    clinic_setup.set_room_active(
+    clinic_resources.set_room_active(
         session=session, principal=staff, clinic_id=here.id, room_id=room["id"], active=False
     )
     assert not session.get(Room, room["id"]).is_active  # type: ignore[union-attr]

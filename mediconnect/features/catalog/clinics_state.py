@@ -12,8 +12,10 @@ import reflex as rx
 from mediconnect.features.admin.common import admin_call
 from mediconnect.features.catalog.clinic_common import clinic_call, form_text
 from mediconnect.features.shell.state import private_state
-from mediconnect.services import clinic_setup
-from mediconnect.services.clinic_setup import ClinicRow, ClosureRow, EquipmentRow, HoursRow, Option, RoomRow
+from mediconnect.services import clinic_resources, clinic_setup
+from mediconnect.services.catalog_access import CatalogFormError
+from mediconnect.services.clinic_resources import EquipmentRow, Option, RoomRow
+from mediconnect.services.clinic_setup import ClinicRow, ClosureRow, HoursRow
 
 
 @private_state
@@ -71,10 +73,10 @@ class ClinicSetupState(rx.State):
                 "header": clinic_setup.clinic_header(**kw),
                 "hours": clinic_setup.opening_hours(**kw),
                 "closures": clinic_setup.closures(**kw),
-                "rooms": clinic_setup.rooms(**kw),
-                "equipment": clinic_setup.equipment(**kw),
-                "departments": clinic_setup.department_options(**kw),
-                "room_choices": clinic_setup.room_options(**kw),
+                "rooms": clinic_resources.rooms(**kw),
+                "equipment": clinic_resources.equipment(**kw),
+                "departments": clinic_resources.department_options(**kw),
+                "room_choices": clinic_resources.room_options(**kw),
             }
 
         outcome = await clinic_call(self, work)
@@ -115,10 +117,8 @@ class ClinicSetupState(rx.State):
                             opens=opens,
                             closes=closes,
                         )
-                    except clinic_setup.CatalogFormError as exc:
-                        raise clinic_setup.CatalogFormError(
-                            {f"{k}_{weekday}": v for k, v in exc.errors.items()}
-                        ) from None
+                    except CatalogFormError as exc:
+                        raise CatalogFormError({f"{k}_{weekday}": v for k, v in exc.errors.items()}) from None
 
         return await self._run(change, success="Opening hours saved.")
 
@@ -144,14 +144,14 @@ class ClinicSetupState(rx.State):
     @rx.event
     async def add_room(self, form: dict[str, Any]):
         return await self._run(
-            lambda db, p, c: clinic_setup.add_room(session=db, principal=p, clinic_id=c, form=form),
+            lambda db, p, c: clinic_resources.add_room(session=db, principal=p, clinic_id=c, form=form),
             success="Room added.",
         )
 
     @rx.event
     async def set_room_active(self, room_id: int, active: bool):
         return await self._run(
-            lambda db, p, c: clinic_setup.set_room_active(
+            lambda db, p, c: clinic_resources.set_room_active(
                 session=db, principal=p, clinic_id=c, room_id=int(room_id), active=bool(active)
             ),
             success="Room updated.",
@@ -160,7 +160,7 @@ class ClinicSetupState(rx.State):
     @rx.event
     async def add_equipment(self, form: dict[str, Any]):
         return await self._run(
-            lambda db, p, c: clinic_setup.add_equipment(
+            lambda db, p, c: clinic_resources.add_equipment(
                 session=db, principal=p, clinic_id=c, form={**form, "name": form.get("equipment_name", "")}
             ),
             success="Equipment added.",
@@ -170,7 +170,7 @@ class ClinicSetupState(rx.State):
     @rx.event
     async def set_equipment_status(self, equipment_id: int, status: str):
         return await self._run(
-            lambda db, p, c: clinic_setup.set_equipment_status(
+            lambda db, p, c: clinic_resources.set_equipment_status(
                 session=db, principal=p, clinic_id=c, equipment_id=int(equipment_id), status=str(status)
             ),
             success="Equipment status updated.",

@@ -10,7 +10,7 @@ import reflex as rx
 
 from mediconnect.features.catalog.clinic_common import clinic_call
 from mediconnect.features.shell.state import private_state
-from mediconnect.services import clinic_setup, maintenance, rosters
+from mediconnect.services import clinic_resources, maintenance, rosters
 from mediconnect.services.catalog_access import CatalogFormError
 from mediconnect.services.maintenance import MaintenanceRow
 from mediconnect.services.rosters import Option, RosterDay
@@ -40,12 +40,12 @@ class MaintenanceState(rx.State):
             targets = [Option(value="clinic", label="Whole clinic")]
             targets += [
                 Option(value=f"equipment:{e['id']}", label=f"Equipment: {e['name']}")
-                for e in clinic_setup.equipment(**kw)
+                for e in clinic_resources.equipment(**kw)
                 if e["status"] != "retired"
             ]
             targets += [
                 Option(value=f"room:{r['value']}", label=f"Room: {r['label']}")
-                for r in clinic_setup.room_options(**kw)
+                for r in clinic_resources.room_options(**kw)
             ]
             return maintenance.list_maintenance(**kw), targets
 
@@ -118,7 +118,12 @@ class RosterState(rx.State):
                 start = rosters.this_week(**kw)
             start -= timedelta(days=start.weekday())
             people = rosters.staff_options(**kw, on=start)
-            return start, rosters.week_roster(**kw, week_start=start), people, clinic_setup.room_options(**kw)
+            return (
+                start,
+                rosters.week_roster(**kw, week_start=start),
+                people,
+                clinic_resources.room_options(**kw),
+            )
 
         outcome = await clinic_call(self, work)
         if outcome.redirect is not None:
