@@ -9,6 +9,8 @@ from mediconnect.features.admin import audit_page as _admin_audit  # noqa: F401 
 from mediconnect.features.admin import users_page as _admin_users  # noqa: F401 - registers /admin/users/
 from mediconnect.features.auth import dashboard as _dashboard  # noqa: F401 - registers /dashboard/
 from mediconnect.features.auth import pages as _auth  # noqa: F401 - registers sign-in pages
+from mediconnect.features.catalog import clinic_page as _manage_clinics  # noqa: F401 - registers /manage/clinics/
+from mediconnect.features.catalog import services_page as _manage_services  # noqa: F401 - registers /manage/services/
 from mediconnect.features.landing import page as _landing  # noqa: F401 - registers its pages
 from mediconnect.features.profile import page as _profile  # noqa: F401 - registers /profile/
 from mediconnect.features.shell import not_found as _not_found  # noqa: F401 - registers the 404 page
