@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from mediconnect.core.db import make_engine
 from mediconnect.models import metadata
-from mediconnect.seed import activity_sim, billing_sim, clinical_sim, lab_sim, reports_sim
+from mediconnect.seed import activity_sim, billing_sim, clinical_sim, lab_sim, referral_files, reports_sim
 from mediconnect.seed.demo_accounts import format_demo_logins
 from mediconnect.seed.emitters import EMITTERS
 from mediconnect.seed.scales import SCALES
@@ -162,6 +162,9 @@ def seed_database(
                 writer.write(table.name, emitter.columns, emitter.rows(world), emitter.total(world))
             finishing = time.perf_counter()
             writer.finish()
+            if scale != "large":  # the benchmark set keeps documents as rows only
+                files = referral_files.materialise(engine)
+                echo(f"Wrote {files:,} referral document files under {referral_files.storage_dir()}")
             finished = time.perf_counter() - finishing
         finally:
             writer.close()

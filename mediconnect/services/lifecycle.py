@@ -115,8 +115,8 @@ def _transition(
     stamp: Callable[[Appointment, datetime], None],
     verb: str,
 ) -> AppointmentPublic:
+    _desk_only(principal)  # the role first: a patient learns nothing about others' appointments
     appt = _load(session, principal, appointment_id)
-    _desk_only(principal)
     if appt.status not in allowed_from:
         raise BookingError(
             "invalid_transition", f"A {appt.status.value.replace('_', ' ')} appointment cannot be {verb}."

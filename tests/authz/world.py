@@ -129,6 +129,17 @@ def _referral_document_scope(*, principal: perm.Principal) -> Any:
     return col(ReferralDocument.referral_id).in_(referrals)
 
 
+def _writable_clause(kind: str, principal: perm.Principal) -> Any:
+    scopes = {
+        "patient": perm.patient_scope,
+        "appointment": perm.appointment_scope,
+        "report": perm.report_scope,
+        "invoice": perm.invoice_scope,
+    }
+    scope = scopes.get(kind)
+    return scope(principal=principal, action="write") if scope else None
+
+
 class World:
     """Subjects, victims, canaries and DB fingerprints of the running app's database."""
 
@@ -407,7 +418,16 @@ class World:
                 return None, other
             principal = self.principal(subject.user_id)
             where = scope(principal=principal)
-            own = db.exec(select(col(id_col)).where(where).order_by(col(id_col)).limit(1)).first()
+            # Prefer an object the subject may also change (a doctor reads its patients' other
+            # appointments but writes only its own): one "own" object serves read and write rules.
+            writable = _writable_clause(kind, principal)
+            own = None
+            if writable is not None:
+                own = db.exec(
+                    select(col(id_col)).where(where, writable).order_by(col(id_col)).limit(1)
+                ).first()
+            if own is None:
+                own = db.exec(select(col(id_col)).where(where).order_by(col(id_col)).limit(1)).first()
             if own is None:
                 # A role the policy gives no such objects: any one (its call is refused by role;
                 # were the role allowed, the case would fail, not pass).
@@ -418,7 +438,11 @@ class World:
                 ).first()
             else:
                 other = db.exec(
-                    select(col(id_col)).where(sa.not_(where)).order_by(col(id_col)).limit(1)
+                    # NULL-safe: NOT (clinic IN (..) OR doctor IN (..)) is NULL for a NULL doctor.
+                    select(col(id_col))
+                    .where(sa.not_(sa.func.coalesce(where, sa.false())))
+                    .order_by(col(id_col))
+                    .limit(1)
                 ).first()
             return own, other
 
@@ -458,11 +482,16 @@ class World:
             db.add(clinic)
             db.flush()
             service = db.exec(select(Service).order_by(col(Service.id))).first()
-            patient_id = db.exec(
-                select(col(perm.Patient.id))
-                .where(col(perm.Patient.user_id).is_(None))
-                .order_by(col(perm.Patient.id))
-            ).first()
+            # A patient of that clinic only: nobody's patient among the subjects.
+            outsider = perm.Patient(
+                first_name="Authz",
+                last_name="Outsider",
+                date_of_birth=date(1980, 1, 1),
+                home_clinic_id=clinic.id,
+            )
+            db.add(outsider)
+            db.flush()
+            patient_id = outsider.id
             assert service is not None and patient_id is not None
             start = utcnow().replace(microsecond=0) + timedelta(days=730)
             appt = Appointment(
@@ -487,7 +516,36 @@ class World:
                     receipt_number=f"RCT-{SECOND_CLINIC}-{appt.id}",
                 )
             )  # fmt: skip
+            self._waitlist_and_referral(db, clinic_id=clinic.id, service_id=service.id, outsider=patient_id)
             db.commit()
+
+    def _waitlist_and_referral(self, db: Session, *, clinic_id: Any, service_id: Any, outsider: int) -> None:
+        """A waitlist entry of the demo patient (own) and of the outsider (other), and a referral
+        document of the outsider with its file, as an upload would leave it."""
+        from mediconnect.seed.referral_files import pdf_bytes
+        from mediconnect.services.referral_files import storage_dir
+
+        demo_patient = self.patient_id(self.subjects[Role.PATIENT.value].user_id)
+        desired = utcnow().date() + timedelta(days=700)
+        for pid in (demo_patient, outsider):
+            db.add(
+                WaitlistEntry(
+                    patient_id=pid, clinic_id=clinic_id, service_id=service_id, desired_date=desired
+                )
+            )
+        referral = Referral(patient_id=outsider, service_id=service_id, referrer_name="Authz Referrer")
+        db.add(referral)
+        db.flush()
+        data, stored = pdf_bytes(0, "Authz referral"), secrets.token_hex(32)
+        folder = storage_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / stored).write_bytes(data)
+        db.add(
+            ReferralDocument(
+                referral_id=referral.id, original_filename="authz.pdf", stored_name=stored,
+                content_type="application/pdf", size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
+            )
+        )  # fmt: skip
 
     # ------------------------------------------------------------------ fingerprints
 
