@@ -1,14 +1,14 @@
-"""Invoices: one per appointment, carrying the quote's numbers; the payment summary; the list.
+"""Invoices: one per appointment with the quote's numbers; the payment summary; the list.
 
-Amounts on an invoice: ``total = medical_aid_portion + patient_portion`` (a CHECK).
-``amount_paid`` is every completed payment (patient and insurance) less refunds. What the
-patient still owes is ``patient_portion - patient payments (net)``; a denied or partly
-approved claim moves the unapproved amount from the medical aid portion to the patient's.
+Invoice lines keep what was quoted at booking (the covered part and, separately, the
+shortfall above the scheme's tariff); the invoice's portions follow later claim decisions.
+Payments are in services/payments.py, claims in services/claims.py, the shared figures in
+services/invoice_figures.py.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,25 +16,29 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from mediconnect.core import events
+from mediconnect.core import audit, permissions
+from mediconnect.core.errors import DashboardError, DashErrorCode
+from mediconnect.core.permissions import Action, Principal
 from mediconnect.models.appointments import Appointment
 from mediconnect.models.base import utcnow
-from mediconnect.models.billing import (
-    Claim,
-    Invoice,
-    InvoiceLine,
-    InvoiceStatus,
-    Payment,
-    PaymentMethod,
-    PaymentStatus,
-    Refund,
-)
+from mediconnect.models.billing import Invoice, InvoiceLine, InvoiceStatus
 from mediconnect.models.catalog import Service
 from mediconnect.models.clinics import Clinic
-from mediconnect.services.pricing import ZERO, Quote, cents, money
+from mediconnect.models.patients import MedicalAidScheme
+from mediconnect.models.users import Role
+from mediconnect.services.invoice_figures import (
+    AGEING_BUCKETS,
+    BillingError,
+    ageing_bucket,
+    invoice_json,
+    latest_claim,
+)
+from mediconnect.services.pricing import ZERO, Quote, active_membership, authorisation_status, money
 
 PAGE_SIZE = 50
-AGEING_BUCKETS = ("0-30", "31-60", "61-90", "90+")
+SHORTFALL_TAG = " (shortfall)"
+PRIVATE_TAG = " (private account)"
+OPEN_STATUSES = (InvoiceStatus.SENT, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.OVERDUE)
 
 
 def clinic_day(session: Session, *, clinic_id: int | None, at: datetime) -> date:
@@ -86,147 +90,237 @@ def create_invoice_for_appointment(*, session: Session, appointment: Appointment
     )
     session.add(invoice)
     session.flush()
-    session.add(
-        InvoiceLine(
-            invoice_id=invoice.id,
-            service_id=quote.service_id,
-            description=(service.name if service else quote.service_name)[:200],
-            quantity=1,
-            unit_price=quote.price,
-            amount=quote.price,
-            medical_aid_amount=quote.medical_aid_portion,
-            patient_amount=quote.patient_portion,
-        )
-    )
+    for line in quote_lines(quote, service.name if service else quote.service_name):
+        line.invoice_id = invoice.id
+        session.add(line)
     session.flush()
     return invoice
 
 
-# --------------------------------------------------------------------------- figures
+def _describe(name: str, tail: str) -> str:
+    return name[: 200 - len(tail)] + tail
 
 
-def payment_totals(session: Session, *, invoice_id: int) -> tuple[Decimal, Decimal]:
-    """(patient paid, insurance paid): completed or refunded payments less their refunds."""
-    refunded = (
-        sa.select(sa.func.coalesce(sa.func.sum(col(Refund.amount)), 0))
-        .where(col(Refund.payment_id) == col(Payment.id))
-        .scalar_subquery()
-    )
-    rows = session.execute(
-        sa.select(col(Payment.method), sa.func.sum(col(Payment.amount) - refunded))
-        .where(
-            col(Payment.invoice_id) == invoice_id,
-            col(Payment.status).in_([PaymentStatus.COMPLETED, PaymentStatus.REFUNDED]),
+def quote_lines(q: Quote, name: str) -> list[InvoiceLine]:
+    """The quote as invoice lines: the covered part, and the shortfall above the tariff.
+
+    The lines keep the numbers quoted at booking; a later claim decision changes only the
+    invoice's portions, so the difference is what the claim moved to the patient.
+    """
+    if q.is_private:
+        return [_line(q, _describe(name, PRIVATE_TAG), q.price, ZERO, q.price)]
+    covered = q.price - q.shortfall
+    lines = []
+    if covered > 0:
+        lines.append(
+            _line(
+                q,
+                _describe(name, f" ({q.scheme_name or 'medical aid'})"),
+                covered,
+                q.medical_aid_portion,
+                q.co_payment,
+            )
         )
-        .group_by(col(Payment.method))
-    ).all()
-    patient, insurance = ZERO, ZERO
-    for method, total in rows:
-        amount = cents(Decimal(str(total or 0)))
-        if PaymentMethod(method) is PaymentMethod.INSURANCE:
-            insurance += amount
-        else:
-            patient += amount
-    return patient, insurance
+    if q.shortfall > 0:
+        lines.append(_line(q, _describe(name, SHORTFALL_TAG), q.shortfall, ZERO, q.shortfall))
+    return lines
 
 
-def patient_balance(session: Session, *, invoice: Invoice) -> Decimal:
-    assert invoice.id is not None
-    patient_paid, _ = payment_totals(session, invoice_id=invoice.id)
-    return max(ZERO, invoice.patient_portion - patient_paid)
+def _line(q: Quote, description: str, amount: Decimal, aid: Decimal, patient: Decimal) -> InvoiceLine:
+    return InvoiceLine(
+        service_id=q.service_id,
+        description=description,
+        quantity=1,
+        unit_price=amount,
+        amount=amount,
+        medical_aid_amount=aid,
+        patient_amount=patient,
+    )
 
 
-def sync_invoice(session: Session, *, invoice: Invoice) -> None:
-    """Recompute amount_paid and the status from the payments; publish invoice_updated."""
-    assert invoice.id is not None
-    patient_paid, insurance_paid = payment_totals(session, invoice_id=invoice.id)
-    invoice.amount_paid = patient_paid + insurance_paid
-    if invoice.status is not InvoiceStatus.CANCELLED:
-        if invoice.amount_paid >= invoice.total:
-            invoice.status = InvoiceStatus.PAID
-            invoice.paid_at = invoice.paid_at or utcnow()
-        elif invoice.amount_paid > 0:
-            invoice.status, invoice.paid_at = InvoiceStatus.PARTIALLY_PAID, None
-        else:
-            invoice.status, invoice.paid_at = InvoiceStatus.SENT, None
-    session.add(invoice)
-    session.flush()
-    events.publish(session, "invoice_updated", invoice_id=invoice.id, clinic_id=invoice.clinic_id)
+# --------------------------------------------------------------------------- reading
 
 
-def latest_claim(session: Session, *, invoice_id: int) -> Claim | None:
-    return session.exec(
-        select(Claim).where(Claim.invoice_id == invoice_id).order_by(col(Claim.id).desc())
-    ).first()
+def _today(session: Session, invoice: Invoice) -> date:
+    return clinic_day(session, clinic_id=invoice.clinic_id, at=utcnow())
 
 
-def ageing_bucket(due: date, today: date) -> str:
-    days = (today - due).days
-    if days <= 30:
-        return AGEING_BUCKETS[0]
-    if days <= 60:
-        return AGEING_BUCKETS[1]
-    if days <= 90:
-        return AGEING_BUCKETS[2]
-    return AGEING_BUCKETS[3]
-
-
-def invoice_json(session: Session, *, invoice: Invoice, today: date) -> dict[str, Any]:
-    """The invoice's own numbers, claim and payments: what the summary and the API show."""
-    assert invoice.id is not None
-    patient_paid, insurance_paid = payment_totals(session, invoice_id=invoice.id)
-    balance = max(ZERO, invoice.patient_portion - patient_paid)
-    line = session.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)).first()
-    claim = latest_claim(session, invoice_id=invoice.id)
-    payments = session.exec(
-        select(Payment).where(Payment.invoice_id == invoice.id).order_by(col(Payment.id))
-    ).all()
-    outstanding = invoice.total - invoice.amount_paid
+def _breakdown(session: Session, invoice: Invoice) -> dict[str, str | None]:
+    """Shortfall and co-payment as quoted (from the lines), and what claims moved since."""
+    lines = session.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)).all()
+    shortfall = sum((ln.patient_amount for ln in lines if ln.description.endswith(SHORTFALL_TAG)), ZERO)
+    private = bool(lines) and all(ln.description.endswith(PRIVATE_TAG) for ln in lines)
+    co_payment = (
+        ZERO
+        if private
+        else sum((ln.patient_amount for ln in lines if not ln.description.endswith(SHORTFALL_TAG)), ZERO)
+    )
+    quoted_patient = sum((ln.patient_amount for ln in lines), ZERO)
     return {
-        "invoice_id": invoice.id,
-        "number": invoice.number,
-        "status": invoice.status.value,
-        "appointment_id": invoice.appointment_id,
-        "patient_id": invoice.patient_id,
-        "clinic_id": invoice.clinic_id,
-        "service": line.description if line else None,
-        "price": money(invoice.total),
-        "medical_aid_portion": money(invoice.medical_aid_portion),
-        "patient_portion": money(invoice.patient_portion),
-        "patient_paid": money(patient_paid),
-        "insurance_paid": money(insurance_paid),
-        "amount_paid": money(invoice.amount_paid),
-        "balance": money(balance),
-        "outstanding": money(max(ZERO, outstanding)),
-        "issued_at": invoice.issued_at.isoformat(),
-        "due_date": invoice.due_date.isoformat(),
-        "overdue": balance > 0 and invoice.due_date < today,
-        "ageing_bucket": ageing_bucket(invoice.due_date, today) if outstanding > 0 else None,
-        "claim": None
-        if claim is None
-        else {
-            "claim_id": claim.id,
-            "number": claim.claim_number,
-            "status": claim.status.value,
-            "claimed_amount": money(claim.claimed_amount),
-            "approved_amount": money(claim.approved_amount),
-            "paid_amount": money(claim.paid_amount),
-            "submitted_at": claim.submitted_at.isoformat(),
-            "decided_at": claim.decided_at.isoformat() if claim.decided_at else None,
-            "paid_at": claim.paid_at.isoformat() if claim.paid_at else None,
-            "denial_reason": claim.denial_reason,
-        },
-        "payments": [
-            {
-                "payment_id": p.id,
-                "amount": money(p.amount),
-                "method": p.method.value,
-                "status": p.status.value,
-                "reference": p.transaction_reference,
-                "receipt_number": p.receipt_number,
-                "created_at": p.created_at.isoformat(),
-                "completed_at": p.completed_at.isoformat() if p.completed_at else None,
-            }
-            for p in payments
-        ],
+        "shortfall": money(shortfall),
+        "co_payment": money(co_payment),
+        "quoted_medical_aid_portion": money(sum((ln.medical_aid_amount for ln in lines), ZERO)),
+        "moved_to_patient_by_claim": money(max(ZERO, invoice.patient_portion - quoted_patient)),
     }
+
+
+def _authorisation(session: Session, invoice: Invoice, service_id: int | None) -> str | None:
+    """Whether the scheme needs (and has given) pre-authorisation for this visit."""
+    if invoice.patient_id is None or service_id is None or invoice.medical_aid_portion <= 0:
+        return None if invoice.medical_aid_portion <= 0 else "not_required"
+    found = active_membership(session, patient_id=invoice.patient_id, on=invoice.due_date)
+    if found is None:
+        return None
+    membership, scheme = found
+    return authorisation_status(
+        session,
+        membership=membership,
+        scheme=scheme,
+        service_id=service_id,
+        price=invoice.total,
+        on=invoice.due_date,
+    )
+
+
+def payment_summary(*, session: Session, principal: Principal, appointment_id: int) -> dict[str, Any]:
+    """What the payment-summary page shows for an appointment: the invoice's numbers. Audited."""
+    permissions.require_payment_summary(session, principal=principal, appointment_id=appointment_id)
+    invoice = session.exec(select(Invoice).where(Invoice.appointment_id == appointment_id)).first()
+    if invoice is None or invoice.id is None:
+        raise BillingError("no_invoice", "This appointment has no invoice yet.", status=404)
+    appointment = session.get(Appointment, appointment_id)
+    assert appointment is not None
+    service = session.get(Service, appointment.service_id) if appointment.service_id else None
+    data = invoice_json(session, invoice=invoice, today=_today(session, invoice))
+    claim = latest_claim(session, invoice_id=invoice.id)
+    scheme = session.get(MedicalAidScheme, claim.scheme_id) if claim and claim.scheme_id else None
+    data.update(_breakdown(session, invoice))
+    data.update(
+        {
+            "appointment_id": appointment_id,
+            "service": service.name if service else data["service"],
+            "scheduled_start": appointment.scheduled_start.isoformat(),
+            "patient_due_date": invoice.due_date.isoformat(),
+            "scheme_name": scheme.name if scheme else None,
+            "authorisation_status": _authorisation(session, invoice, appointment.service_id),
+            "claim_status": claim.status.value if claim else None,
+        }
+    )
+    audit.record(
+        session,
+        principal_or_user_id=principal,
+        action=audit.AuditAction.VIEW,
+        patient_id=invoice.patient_id,
+        resource_type="payment_summary",
+        resource_id=invoice.id,
+    )
+    return data
+
+
+def get_invoice(*, session: Session, principal: Principal, invoice_id: int) -> dict[str, Any]:
+    """One invoice with its claim and payments (invoice readers and its clinic's desk). Audited."""
+    permissions.require_invoice_read(session, principal=principal, invoice_id=invoice_id)
+    invoice = session.get(Invoice, invoice_id)
+    assert invoice is not None
+    data = invoice_json(session, invoice=invoice, today=_today(session, invoice))
+    data.update(_breakdown(session, invoice))
+    audit.record(
+        session,
+        principal_or_user_id=principal,
+        action=audit.AuditAction.VIEW,
+        patient_id=invoice.patient_id,
+        resource_type="invoice",
+        resource_id=invoice_id,
+    )
+    return data
+
+
+def _bucket_case(today: date) -> sa.ColumnElement[str]:
+    """SQL twin of invoice_figures.ageing_bucket: days past the due date, as date bounds."""
+    return sa.case(
+        (col(Invoice.due_date) >= today - timedelta(days=30), AGEING_BUCKETS[0]),
+        (col(Invoice.due_date) >= today - timedelta(days=60), AGEING_BUCKETS[1]),
+        (col(Invoice.due_date) >= today - timedelta(days=90), AGEING_BUCKETS[2]),
+        else_=AGEING_BUCKETS[3],
+    )
+
+
+def list_invoices(
+    *,
+    session: Session,
+    principal: Principal,
+    status: str | None = None,
+    clinic_id: int | None = None,
+    overdue_only: bool = False,
+    page: int = 1,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """The billing list: invoices in the caller's scope, newest first, 50 a page, with each
+    outstanding invoice's ageing bucket and the outstanding total per bucket. Audited."""
+    if principal.role not in (Role.ADMIN, Role.BILLING_STAFF):
+        raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not list invoices")
+    if page < 1 or page > 100_000:
+        raise BillingError("invalid_page", "Pages start at 1.", field="page")
+    today = today or datetime.now(UTC).date()
+    where = [permissions.invoice_scope(principal=principal, action=Action.READ)]
+    if status is not None:
+        try:
+            where.append(col(Invoice.status) == InvoiceStatus(status))
+        except ValueError:
+            choices = ", ".join(s.value for s in InvoiceStatus)
+            raise BillingError("invalid_status", f"Status is one of {choices}.", field="status") from None
+    if clinic_id is not None:
+        where.append(col(Invoice.clinic_id) == clinic_id)
+    outstanding = sa.and_(
+        col(Invoice.status).in_(OPEN_STATUSES), col(Invoice.amount_paid) < col(Invoice.total)
+    )
+    if overdue_only:
+        where.extend([outstanding, col(Invoice.due_date) < today])
+    total = session.scalar(sa.select(sa.func.count()).select_from(Invoice).where(*where)) or 0
+    rows = session.exec(
+        select(Invoice)
+        .where(*where)
+        .order_by(col(Invoice.issued_at).desc(), col(Invoice.id).desc())
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
+    bucket = _bucket_case(today)
+    sums = session.execute(
+        sa.select(bucket, sa.func.count(), sa.func.sum(col(Invoice.total) - col(Invoice.amount_paid)))
+        .where(*where, outstanding)
+        .group_by(bucket)
+    ).all()
+    by_bucket = {name: {"count": 0, "outstanding": "0.00"} for name in AGEING_BUCKETS}
+    for name, count, amount in sums:
+        by_bucket[name] = {"count": int(count), "outstanding": money(Decimal(str(amount or 0)))}
+    items = [
+        {
+            "invoice_id": inv.id,
+            "number": inv.number,
+            "status": inv.status.value,
+            "patient_id": inv.patient_id,
+            "clinic_id": inv.clinic_id,
+            "appointment_id": inv.appointment_id,
+            "total": money(inv.total),
+            "medical_aid_portion": money(inv.medical_aid_portion),
+            "patient_portion": money(inv.patient_portion),
+            "amount_paid": money(inv.amount_paid),
+            "outstanding": money(max(ZERO, inv.total - inv.amount_paid)),
+            "issued_at": inv.issued_at.isoformat(),
+            "due_date": inv.due_date.isoformat(),
+            "overdue": inv.status in OPEN_STATUSES and inv.amount_paid < inv.total and inv.due_date < today,
+            "ageing_bucket": ageing_bucket(inv.due_date, today)
+            if inv.status in OPEN_STATUSES and inv.amount_paid < inv.total
+            else None,
+        }
+        for inv in rows
+    ]
+    audit.record(
+        session,
+        principal_or_user_id=principal,
+        action=audit.AuditAction.LIST,
+        patient_id=None,
+        resource_type="invoice_list",
+        detail=f"page {page}: {len(items)} of {total} invoices"[:500],
+    )
+    return {"items": items, "page": page, "page_size": PAGE_SIZE, "total": total, "ageing": by_bucket}

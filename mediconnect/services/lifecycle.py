@@ -121,8 +121,8 @@ def _transition(
             "invalid_transition", f"A {appt.status.value.replace('_', ' ')} appointment cannot be {verb}."
         )
     now, old = utcnow(), appt.status
+    stamp(appt, now)  # may refuse (no-show too early) before anything changed
     appt.status = to
-    stamp(appt, now)
     _record(session, principal, appt, old, None, now)
     return to_public(session, appt)
 
