@@ -15,6 +15,7 @@ from sqlmodel import Session
 from mediconnect.core.permissions import Principal
 from mediconnect.features.appointments.common import (
     NOT_YOURS,
+    WRITERS,
     Outcome,
     as_local,
     back_link,
@@ -24,7 +25,7 @@ from mediconnect.features.appointments.common import (
 )
 from mediconnect.features.appointments.list_state import get
 from mediconnect.features.shell.state import private_state
-from mediconnect.features.shell.template import ALL_ROLES, page
+from mediconnect.features.shell.template import page
 from mediconnect.models.users import Role
 
 PATIENT_NOTICE = timedelta(hours=24)
@@ -201,7 +202,7 @@ def _body() -> rx.Component:
 @page(
     route="/appointments/[appointment_id]/cancel/",
     title="Cancel appointment",
-    roles=ALL_ROLES,
+    roles=WRITERS,
     on_load=S.load,
 )
 def cancel_page() -> rx.Component:

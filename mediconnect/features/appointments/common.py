@@ -24,12 +24,23 @@ from sqlmodel import Session
 
 from mediconnect.core.db import session_scope
 from mediconnect.core.errors import AuthError, AuthErrorCode, DashboardError
-from mediconnect.core.permissions import Principal, principal_for
+from mediconnect.core.permissions import (
+    APPOINTMENT_ACTIONS,
+    PAYMENT_SUMMARY_ROLES,
+    Action,
+    Principal,
+    principal_for,
+)
 from mediconnect.core.settings import get_settings
 from mediconnect.features.shell.state import current_user, login_url
 from mediconnect.models.users import User
 
 T = TypeVar("T")
+
+# Who may open the appointment pages at all (the policy's tables; the object check is the service's).
+READERS = frozenset(r for r, acts in APPOINTMENT_ACTIONS.items() if Action.READ in acts)
+WRITERS = frozenset(r for r, acts in APPOINTMENT_ACTIONS.items() if Action.WRITE in acts)
+PAYERS = PAYMENT_SUMMARY_ROLES
 
 NOT_YOURS = "This appointment does not exist or is not one you can open."
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mediconnect.features.appointments.common import back_link, fact, notice, status_badge
+from mediconnect.features.appointments.common import READERS, back_link, fact, notice, status_badge
 from mediconnect.features.appointments.detail_state import VERBS, AppointmentDetailState
-from mediconnect.features.shell.template import ALL_ROLES, page
+from mediconnect.features.shell.template import page
 
 S = AppointmentDetailState
 ACTION_LABELS = {
@@ -80,10 +80,13 @@ def _actions() -> rx.Component:
                 data_testid="cancel-link",
             ),
         ),
-        rx.link(
-            rx.button(rx.icon("receipt", size=16), "Price and payments", variant="outline"),
-            href=f"/appointments/{S.appointment_id}/payment-summary/",
-            data_testid="payment-link",
+        rx.cond(
+            S.can_see_payment,
+            rx.link(
+                rx.button(rx.icon("receipt", size=16), "Price and payments", variant="outline"),
+                href=f"/appointments/{S.appointment_id}/payment-summary/",
+                data_testid="payment-link",
+            ),
         ),
         spacing="2",
         wrap="wrap",
@@ -281,7 +284,7 @@ def detail_content() -> rx.Component:
     )
 
 
-@page(route="/appointments/[appointment_id]/", title="Appointment", roles=ALL_ROLES, on_load=S.load)
+@page(route="/appointments/[appointment_id]/", title="Appointment", roles=READERS, on_load=S.load)
 def appointment_detail() -> rx.Component:
     return detail_content()
 
@@ -289,7 +292,7 @@ def appointment_detail() -> rx.Component:
 @page(
     route="/appointments/[appointment_id]/confirmed/",
     title="Booking confirmed",
-    roles=ALL_ROLES,
+    roles=READERS,
     on_load=S.load,
 )
 def appointment_confirmed() -> rx.Component:

@@ -19,6 +19,7 @@ from mediconnect.core.permissions import Principal
 from mediconnect.features import live
 from mediconnect.features.appointments.common import (
     NOT_YOURS,
+    PAYERS,
     Outcome,
     as_local,
     money,
@@ -91,6 +92,7 @@ class AppointmentDetailState(rx.State):
     # What the caller may try (the service decides).
     can_cancel: bool = False
     can_reschedule: bool = False
+    can_see_payment: bool = False
     desk_actions: list[str] = []
     notice: str = ""
     notice_kind: str = "success"
@@ -141,6 +143,7 @@ class AppointmentDetailState(rx.State):
         is_open = self.status in OPEN
         self.can_cancel = is_open and (future or role is not Role.PATIENT) and role in (Role.PATIENT, *DESK)
         self.can_reschedule = self.can_cancel and future
+        self.can_see_payment = role in PAYERS
         actions: list[str] = []
         if role in DESK:
             if self.status == "booked":

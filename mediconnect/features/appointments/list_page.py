@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from mediconnect.features.admin.common import choice, page_heading, pager, scroll_table
-from mediconnect.features.appointments.common import status_badge
+from mediconnect.features.appointments.common import READERS, status_badge
 from mediconnect.features.appointments.list_state import STATUS_OPTIONS, AppointmentListState, Row
-from mediconnect.features.shell.template import ALL_ROLES, page
+from mediconnect.features.shell.template import page
 
 S = AppointmentListState
 
@@ -109,7 +109,7 @@ def _row(row: Row) -> rx.Component:
     )
 
 
-@page(route="/appointments/list/", title="Appointments", roles=ALL_ROLES, on_load=S.load)
+@page(route="/appointments/list/", title="Appointments", roles=READERS, on_load=S.load)
 def appointments_list() -> rx.Component:
     return rx.vstack(
         page_heading(

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from mediconnect.core.permissions import Principal
 from mediconnect.features.appointments.common import (
     NOT_YOURS,
+    PAYERS,
     Outcome,
     back_link,
     money,
@@ -19,7 +20,7 @@ from mediconnect.features.appointments.common import (
     when,
 )
 from mediconnect.features.shell.state import private_state
-from mediconnect.features.shell.template import ALL_ROLES, page
+from mediconnect.features.shell.template import page
 
 CLAIM_LABELS = {
     "submitted": "Submitted to your medical aid",
@@ -258,7 +259,7 @@ def _body() -> rx.Component:
 @page(
     route="/appointments/[appointment_id]/payment-summary/",
     title="Price and payments",
-    roles=ALL_ROLES,
+    roles=PAYERS,
     on_load=S.load,
 )
 def payment_summary_page() -> rx.Component:

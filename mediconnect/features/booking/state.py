@@ -51,12 +51,16 @@ REFERRAL_TYPES = {"application/pdf": [".pdf"], "image/jpeg": [".jpg", ".jpeg"], 
 STAFF = (Role.ADMIN, Role.CLINIC_STAFF)
 
 
-def _compute_slots(clinic_id: int, service_id: int, day: date) -> list[Any]:
-    """Free slots of a day: public availability, the same for every tab (so ``live.once``)."""
+def _day_slots(db: Session, clinic_id: int, service_id: int, day: date) -> list[Any]:
     from mediconnect.services import availability
 
+    return list(availability.day_slots(session=db, clinic_id=clinic_id, service_id=service_id, day=day))
+
+
+def _compute_slots(clinic_id: int, service_id: int, day: date) -> list[Any]:
+    """Free slots of a day: public availability, the same for every tab (so ``live.once``)."""
     with session_scope() as db:
-        return list(availability.day_slots(session=db, clinic_id=clinic_id, service_id=service_id, day=day))
+        return _day_slots(db, clinic_id, service_id, day)
 
 
 def _patient_for(db: Session, p: Principal, chosen: int | None) -> int:
@@ -306,7 +310,7 @@ class BookState(rx.State):
             return None
         cid, sid, day = ids
         self.day_label = long_day(day)
-        outcome = await user_call(self, lambda db, p: _compute_slots(cid, sid, day))
+        outcome = await user_call(self, lambda db, p: _day_slots(db, cid, sid, day))
         if not outcome.ok:
             return await self._deny(outcome)
         self._set_slots(outcome.value or [])

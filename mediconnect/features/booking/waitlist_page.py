@@ -78,7 +78,7 @@ class WaitlistState(rx.State):
             self.reset()
             return outcome.redirect
         if not outcome.ok:
-            self.notice, self.notice_kind, self.loaded = outcome.error, "error", True
+            self.notice, self.notice_kind = outcome.error, "error"
             return None
         found, patient_id = outcome.value
         self.entries, self.loaded = [_view(e) for e in found], True
