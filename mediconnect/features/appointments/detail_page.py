@@ -187,7 +187,7 @@ def _body() -> rx.Component:
                     rx.cond(S.preparation, rx.text(S.preparation, size="2")),
                     rx.el.ul(
                         rx.foreach(S.preparation_items, lambda i: rx.el.li(rx.text(i, size="2"))),
-                        style={"paddingLeft": "1.2em", "margin": 0},
+                        style={"paddingLeft": "1.2em", "margin": 0, "listStyleType": "disc"},
                     ),
                     spacing="2",
                 ),

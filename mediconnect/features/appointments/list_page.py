@@ -114,7 +114,7 @@ def appointments_list() -> rx.Component:
     return rx.vstack(
         page_heading(
             "Appointments",
-            "Your appointments, newest first. Open one to see its details, price and what you can do.",
+            "Appointments in date order. Open one to see its details, price and what you can do.",
             rx.link(rx.button(rx.icon("calendar-plus", size=16), "Book a scan"), href="/appointments/book/"),
         ),
         _filters(),

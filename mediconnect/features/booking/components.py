@@ -208,11 +208,16 @@ def _day_picker() -> rx.Component:
             aria_label="Previous day",
             disabled=S.day == S.days[0]["value"].to(str),
         ),
-        rx.select.root(
-            rx.select.trigger(aria_label="Day", width="100%"),
-            rx.select.content(rx.foreach(S.days, lambda d: rx.select.item(d["label"], value=d["value"]))),
-            value=S.day,
-            on_change=S.choose_day,
+        # min_width 0 lets the long day label shrink instead of pushing the card sideways.
+        rx.box(
+            rx.select.root(
+                rx.select.trigger(aria_label="Day", width="100%", overflow="hidden"),
+                rx.select.content(rx.foreach(S.days, lambda d: rx.select.item(d["label"], value=d["value"]))),
+                value=S.day,
+                on_change=S.choose_day,
+            ),
+            flex="1",
+            min_width="0",
         ),
         rx.icon_button(
             rx.icon("chevron-right", size=18),
@@ -399,7 +404,12 @@ def price_breakdown() -> rx.Component:
             q["lines"].to(list[str]).length() > 0,
             rx.el.ul(
                 rx.foreach(q["lines"].to(list[str]), lambda line: rx.el.li(rx.text(line, size="1"))),
-                style={"paddingLeft": "1.2em", "color": "var(--gray-11)", "margin": 0},
+                style={
+                    "paddingLeft": "1.2em",
+                    "color": "var(--gray-11)",
+                    "margin": 0,
+                    "listStyleType": "disc",
+                },
                 data_testid="quote-lines",
             ),
         ),
@@ -472,7 +482,7 @@ def preparation_ack() -> rx.Component:
             S.preparation_items.length() > 0,
             rx.el.ul(
                 rx.foreach(S.preparation_items, lambda i: rx.el.li(rx.text(i, size="2"))),
-                style={"paddingLeft": "1.2em", "margin": 0},
+                style={"paddingLeft": "1.2em", "margin": 0, "listStyleType": "disc"},
             ),
         ),
         rx.el.label(
