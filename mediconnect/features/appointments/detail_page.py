@@ -61,7 +61,7 @@ def _desk_buttons() -> rx.Component:
 
 def _actions() -> rx.Component:
     return rx.flex(
-        _desk_buttons(),
+        rx.cond(S.desk_actions.length() > 0, _desk_buttons()),
         rx.cond(
             S.can_reschedule,
             rx.button(
@@ -78,6 +78,12 @@ def _actions() -> rx.Component:
                 rx.button(rx.icon("x", size=16), "Cancel appointment", variant="soft", color_scheme="red"),
                 href=f"/appointments/{S.appointment_id}/cancel/",
                 data_testid="cancel-link",
+            ),
+        ),
+        rx.cond(
+            S.cancel_note,
+            rx.text(
+                S.cancel_note, size="2", color=rx.color("gray", 11), width="100%", data_testid="cancel-note"
             ),
         ),
         rx.cond(

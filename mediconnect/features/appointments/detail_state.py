@@ -9,7 +9,7 @@ message. The page watches ``appointment:<id>``, so a desk check-in shows at once
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, TypedDict
 
 import reflex as rx
@@ -34,6 +34,7 @@ from mediconnect.features.shell.state import current_user, private_state
 from mediconnect.models.users import Role
 
 OPEN = ("booked", "confirmed")
+PATIENT_NOTICE = timedelta(hours=24)
 DESK = (Role.ADMIN, Role.CLINIC_STAFF, Role.DOCTOR)
 VERBS = {
     "confirm": "confirmed",
@@ -93,6 +94,7 @@ class AppointmentDetailState(rx.State):
     can_cancel: bool = False
     can_reschedule: bool = False
     can_see_payment: bool = False
+    cancel_note: str = ""
     desk_actions: list[str] = []
     notice: str = ""
     notice_kind: str = "success"
@@ -141,8 +143,20 @@ class AppointmentDetailState(rx.State):
         start = as_local(get(detail, "start"), tz)
         future = start is not None and start > datetime.now(start.tzinfo)
         is_open = self.status in OPEN
-        self.can_cancel = is_open and (future or role is not Role.PATIENT) and role in (Role.PATIENT, *DESK)
-        self.can_reschedule = self.can_cancel and future
+        # A patient changes a booking online up to 24 hours ahead (lifecycle enforces it too).
+        notice_ok = start is not None and start - datetime.now(start.tzinfo) >= PATIENT_NOTICE
+        if role is Role.PATIENT:
+            self.can_cancel = self.can_reschedule = is_open and notice_ok
+            self.cancel_note = (
+                "Online changes close 24 hours before the appointment. "
+                "Please call the clinic to cancel or move it."
+                if is_open and future and not notice_ok
+                else ""
+            )
+        else:
+            self.can_cancel = is_open and role in DESK
+            self.can_reschedule = self.can_cancel and future
+            self.cancel_note = ""
         self.can_see_payment = role in PAYERS
         actions: list[str] = []
         if role in DESK:

@@ -17,13 +17,21 @@ def _filters() -> rx.Component:
         rx.flex(
             rx.vstack(
                 rx.text("From", size="1", weight="medium"),
-                rx.input(type="date", name="date_from", default_value=S.date_from, aria_label="From date"),
+                rx.input(
+                    type="date",
+                    name="date_from",
+                    default_value=S.date_from,
+                    aria_label="From date",
+                    width="100%",
+                ),
                 spacing="1",
                 flex="1 1 9em",
             ),
             rx.vstack(
                 rx.text("To", size="1", weight="medium"),
-                rx.input(type="date", name="date_to", default_value=S.date_to, aria_label="To date"),
+                rx.input(
+                    type="date", name="date_to", default_value=S.date_to, aria_label="To date", width="100%"
+                ),
                 spacing="1",
                 flex="1 1 9em",
             ),

@@ -56,6 +56,14 @@ class PaymentView(TypedDict):
     receipt: str
 
 
+def _scheme(d: dict[str, Any]) -> str:
+    """The scheme is named once a claim exists; before that, say whether one will be made."""
+    if d.get("scheme_name"):
+        return str(d["scheme_name"])
+    portion = str(d.get("medical_aid_portion") or "0")
+    return "None (private)" if portion in ("0", "0.00") else "Your medical aid (claimed after your visit)"
+
+
 def _m(data: dict[str, Any], key: str) -> str:
     value = data.get(key)
     return money(value) if value is not None else "—"
@@ -100,7 +108,7 @@ class PaymentSummaryState(rx.State):
         auth = d.get("authorisation_status")
         self.figures = [
             Line(label="Price", value=_m(d, "price")),
-            Line(label="Medical aid", value=str(d.get("scheme_name") or "None (private)")),
+            Line(label="Medical aid", value=_scheme(d)),
             Line(label="Medical aid portion", value=_m(d, "medical_aid_portion")),
             Line(label="Shortfall", value=_m(d, "shortfall")),
             Line(label="Co-payment", value=_m(d, "co_payment")),

@@ -15,7 +15,7 @@ def step(number: str, title: str, *children: rx.Component, test_id: str) -> rx.C
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.badge(number, variant="solid", radius="full", size="2"),
+                rx.badge(number or rx.icon("user", size=12), variant="solid", radius="full", size="2"),
                 rx.heading(title, as_="h2", size="4", weight="bold"),
                 spacing="2",
                 align="center",
@@ -69,6 +69,8 @@ def _service_card(card: ServiceCard) -> rx.Component:
         style={
             "width": "100%",
             "textAlign": "left",
+            "display": "flex",
+            "alignItems": "flex-start",
             "padding": "12px",
             "borderRadius": "var(--radius-3)",
             "cursor": "pointer",
@@ -258,6 +260,44 @@ def _full_day() -> rx.Component:
     )
 
 
+def _closed_day() -> rx.Component:
+    return rx.callout(
+        rx.text(
+            "No bookings for this service on ",
+            S.day_label,
+            ": the clinic is closed, or the day's times have passed.",
+        ),
+        icon="calendar-off",
+        color_scheme="gray",
+        width="100%",
+        data_testid="day-closed",
+    )
+
+
+def _nearest() -> rx.Component:
+    return rx.cond(
+        S.nearest.length() > 0,
+        rx.vstack(
+            rx.text("The nearest free times:", size="2", weight="medium"),
+            rx.flex(
+                rx.foreach(
+                    S.nearest,
+                    lambda a: rx.button(
+                        a["label"],
+                        variant="outline",
+                        on_click=S.choose_alternative(a["key"]),
+                        data_testid="nearest",
+                    ),
+                ),
+                wrap="wrap",
+                spacing="2",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+    )
+
+
 def time_step() -> rx.Component:
     return step(
         "3",
@@ -297,7 +337,10 @@ def time_step() -> rx.Component:
                         width="100%",
                         data_testid="slot-grid",
                     ),
-                    rx.cond(S.slots_loaded, _full_day()),
+                    rx.cond(
+                        S.slots_loaded,
+                        rx.vstack(rx.cond(S.day_open, _full_day(), _closed_day()), _nearest(), width="100%"),
+                    ),
                 ),
                 rx.text(
                     "Times are shown in the clinic's local time and update live as others book.",
@@ -315,7 +358,7 @@ def time_step() -> rx.Component:
 def patient_picker() -> rx.Component:
     """Desk staff and admins book for a patient of their clinics."""
     return step(
-        "0",
+        "",
         "Booking for",
         rx.cond(
             S.patient_label,

@@ -15,7 +15,8 @@ page says so and keeps everything else they chose.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import reflex as rx
@@ -26,7 +27,7 @@ from mediconnect.core.db import session_scope
 from mediconnect.core.errors import DashboardError, DashErrorCode
 from mediconnect.core.permissions import Action, Principal, require_patient
 from mediconnect.features import live
-from mediconnect.features.appointments.common import Outcome, hhmm, long_day, user_call
+from mediconnect.features.appointments.common import Outcome, hhmm, long_day, user_call, zone
 from mediconnect.features.booking.views import (
     BOOKING_HORIZON_DAYS,
     ClinicOption,
@@ -51,16 +52,34 @@ REFERRAL_TYPES = {"application/pdf": [".pdf"], "image/jpeg": [".jpg", ".jpeg"], 
 STAFF = (Role.ADMIN, Role.CLINIC_STAFF)
 
 
-def _day_slots(db: Session, clinic_id: int, service_id: int, day: date) -> list[Any]:
+@dataclass(frozen=True)
+class Grid:
+    """A day's free slots; whether the clinic books that day at all; the nearest free times
+    elsewhere when the day has none."""
+
+    free: list[Any]
+    open: bool
+    nearest: list[Any]
+
+
+def _day_grid(db: Session, clinic_id: int, service_id: int, day: date) -> Grid:
     from mediconnect.services import availability
 
-    return list(availability.day_slots(session=db, clinic_id=clinic_id, service_id=service_id, day=day))
+    plan = availability.day_plan(session=db, clinic_id=clinic_id, service_id=service_id, day=day)
+    nearest: list[Any] = []
+    if not plan.free:
+        clinic = db.get(Clinic, clinic_id)
+        noon = datetime.combine(day, time(12), tzinfo=zone(clinic.timezone if clinic else None))
+        nearest = availability.nearest_free(
+            session=db, clinic_id=clinic_id, service_id=service_id, around=noon.astimezone(UTC), limit=4
+        )
+    return Grid(free=list(plan.free), open=bool(plan.grid), nearest=list(nearest))
 
 
-def _compute_slots(clinic_id: int, service_id: int, day: date) -> list[Any]:
-    """Free slots of a day: public availability, the same for every tab (so ``live.once``)."""
+def _compute_grid(clinic_id: int, service_id: int, day: date) -> Grid:
+    """Public availability, the same for every tab (so ``live.once`` computes it once)."""
     with session_scope() as db:
-        return _day_slots(db, clinic_id, service_id, day)
+        return _day_grid(db, clinic_id, service_id, day)
 
 
 def _patient_for(db: Session, p: Principal, chosen: int | None) -> int:
@@ -96,6 +115,8 @@ class BookState(rx.State):
     day: str = ""
     slots: list[SlotView] = []
     slots_loaded: bool = False
+    day_open: bool = True
+    nearest: list[SlotView] = []
     selected: str = ""
     selected_label: str = ""
     slot_notice: str = ""
@@ -157,12 +178,16 @@ class BookState(rx.State):
     def _service(self) -> ServiceChoice | None:
         return next((s for s in self._services if str(s["id"]) == self.service_id), None)
 
-    def _set_slots(self, slots: list[Any]) -> None:
-        self._slots = slots
-        self.slots = slot_views(slots, self._tz)
-        self.slots_loaded = True
+    def _set_slots(self, grid: Grid) -> None:
+        self._slots = grid.free
+        self.slots = slot_views(grid.free, self._tz)
+        self.slots_loaded, self.day_open = True, grid.open
+        self.nearest = slot_views(grid.nearest, self._tz, with_day=True)
         keys = {s["key"] for s in self.slots}
-        self.alternatives = [a for a in self.alternatives if a["key"] in keys]
+        # Suggestions on this day must still be free; those on other days stay.
+        self.alternatives = [
+            a for a in self.alternatives if a["key"] in keys or not a["key"].startswith(self.day)
+        ]
         if self.selected and self.selected not in keys:
             self.slot_notice = (
                 f"The {self.selected_label} time you picked has just been taken by someone else. "
@@ -175,7 +200,7 @@ class BookState(rx.State):
         self._clear_after_clinic()
 
     def _clear_after_clinic(self) -> None:
-        self.slots, self._slots, self.slots_loaded = [], [], False
+        self.slots, self._slots, self.slots_loaded, self.nearest = [], [], False, []
         self.selected = self.selected_label = self.slot_notice = self.error = self.waitlist_notice = ""
         self.alternatives = []
 
@@ -310,10 +335,11 @@ class BookState(rx.State):
             return None
         cid, sid, day = ids
         self.day_label = long_day(day)
-        outcome = await user_call(self, lambda db, p: _day_slots(db, cid, sid, day))
+        outcome = await user_call(self, lambda db, p: _day_grid(db, cid, sid, day))
         if not outcome.ok:
             return await self._deny(outcome)
-        self._set_slots(outcome.value or [])
+        assert outcome.value is not None
+        self._set_slots(outcome.value)
         await live.watch(self, f"clinic:{cid}:day:{day.isoformat()}")
         return await self._requote()
 
@@ -327,7 +353,7 @@ class BookState(rx.State):
             return
         cid, sid, day = ids
         self._set_slots(
-            await live.once(event, ("slots", cid, sid, day), lambda: _compute_slots(cid, sid, day))
+            await live.once(event, ("slots", cid, sid, day), lambda: _compute_grid(cid, sid, day))
         )
 
     # ------------------------------------------------------------------ slot and price
@@ -494,7 +520,7 @@ class BookState(rx.State):
             self.error = outcome.error
             if outcome.code == "slot_taken":
                 self.selected = self.selected_label = ""
-                self.alternatives = slot_views(outcome.alternatives, self._tz)
+                self.alternatives = slot_views(outcome.alternatives, self._tz, with_day=True)
                 self._set_slots(await _slots_now(cid, sid, date.fromisoformat(self.day)))
             return
         appointment_id = _id_of(outcome.value)
@@ -508,9 +534,14 @@ class BookState(rx.State):
             start = datetime.fromisoformat(key)
         except ValueError:
             return None
-        local_day = _local_date(start, self._tz)
-        if local_day.isoformat() != self.day:
-            self.day = local_day.isoformat()
+        if not self._ids() or start.tzinfo is None:
+            return None
+        local_day = _local_date(start, self._tz).isoformat()
+        if not self.days or not (self.days[0]["value"] <= local_day <= self.days[-1]["value"]):
+            self.error = f"Online booking is open for the next {BOOKING_HORIZON_DAYS} days."
+            return None
+        if local_day != self.day:
+            self.day = local_day
             self._clear_after_clinic()
             await self._load_day()
         return await self.choose_slot(key)
@@ -549,10 +580,10 @@ class BookState(rx.State):
         return None
 
 
-async def _slots_now(cid: int, sid: int, day: date) -> list[Any]:
+async def _slots_now(cid: int, sid: int, day: date) -> Grid:
     import asyncio
 
-    return await asyncio.to_thread(_compute_slots, cid, sid, day)
+    return await asyncio.to_thread(_compute_grid, cid, sid, day)
 
 
 def _local_date(start: datetime, tz: str) -> date:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, TypedDict
 
-from mediconnect.features.appointments.common import MODALITY_LABELS, hhmm, long_day, money, percent
+from mediconnect.features.appointments.common import MODALITY_LABELS, as_local, hhmm, long_day, money, percent
 from mediconnect.services.booking_choices import ClinicChoice, ServiceChoice
 
 BOOKING_HORIZON_DAYS = 30
@@ -98,8 +98,15 @@ def day_options(today: date) -> list[DayOption]:
     return out
 
 
-def slot_views(slots: list[Any], tz: str) -> list[SlotView]:
-    return [SlotView(key=s.start.isoformat(), label=hhmm(s.start, tz)) for s in slots]
+def slot_views(slots: list[Any], tz: str, *, with_day: bool = False) -> list[SlotView]:
+    """Key: the UTC start; label: clinic-local "08:15" (or "Mon 23 Nov, 08:15" across days)."""
+    out = []
+    for s in slots:
+        local = as_local(s.start, tz)
+        assert local is not None
+        label = f"{local:%a} {local.day} {local:%b}, {local:%H:%M}" if with_day else hhmm(s.start, tz)
+        out.append(SlotView(key=s.start.isoformat(), label=label))
+    return out
 
 
 def quote_view(q: Any) -> QuoteView:

@@ -67,7 +67,7 @@ def _row(row: QueueView) -> rx.Component:
                     row["waiting"],
                     rx.text(
                         rx.icon("clock", size=12),
-                        " waiting ",
+                        " ",
                         row["waiting"],
                         size="1",
                         color=rx.color("amber", 11),
@@ -137,10 +137,7 @@ def _counts() -> rx.Component:
     return rx.hstack(
         rx.text(S.rows.length(), " appointments", size="2", weight="medium"),
         rx.foreach(
-            S.counts,
-            lambda kv: rx.badge(
-                kv[1], " ", kv[0].to(str).replace("_", " "), variant="outline", color_scheme="gray"
-            ),
+            S.counts, lambda c: rx.badge(c["count"], " ", c["label"], variant="outline", color_scheme="gray")
         ),
         wrap="wrap",
         spacing="2",

@@ -9,7 +9,7 @@ desk showing that day reloads within a second.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypedDict
 
 import reflex as rx
@@ -48,23 +48,28 @@ class QueueView(TypedDict):
     actions: list[str]
 
 
-def _actions(status: str) -> list[str]:
-    return {
-        "booked": ["check_in", "mark_no_show", "cancel"],
-        "confirmed": ["check_in", "mark_no_show", "cancel"],
-        "checked_in": ["start"],
-        "in_progress": ["complete"],
-    }.get(status, [])
+def _actions(status: str, started: bool) -> list[str]:
+    """The buttons a row offers (lifecycle decides); a no-show only once the start time passed."""
+    if status in ("booked", "confirmed"):
+        return ["check_in", "mark_no_show", "cancel"] if started else ["check_in", "cancel"]
+    return {"checked_in": ["start"], "in_progress": ["complete"]}.get(status, [])
+
+
+class CountView(TypedDict):
+    label: str
+    count: int
 
 
 def _view(row: Any) -> QueueView:
     status = str(row.status)
     waited = row.waiting_minutes
-    waiting = (
+    span = (
         ""
         if waited is None
         else (f"{waited} min" if waited < 60 else f"{waited // 60} h {waited % 60:02d} min")
     )
+    waiting = "" if not span else (f"waiting {span}" if status == "checked_in" else f"waited {span}")
+    start = datetime.fromisoformat(str(row.start))
     return QueueView(
         id=int(row.id),
         time=hhmm(row.start, None),
@@ -75,7 +80,7 @@ def _view(row: Any) -> QueueView:
         status=status,
         status_label=status_label(status),
         waiting=waiting,
-        actions=_actions(status),
+        actions=_actions(status, start <= datetime.now(UTC)),
     )
 
 
@@ -88,7 +93,7 @@ class DeskState(rx.State):
     today: str = ""
     clinic_options: list[Option] = []
     rows: list[QueueView] = []
-    counts: dict[str, int] = {}
+    counts: list[CountView] = []
     notice: str = ""
     notice_kind: str = "success"
     busy_id: int = 0
@@ -118,8 +123,8 @@ class DeskState(rx.State):
         self.rows = [_view(r) for r in outcome.value or []]
         counts: dict[str, int] = {}
         for r in self.rows:
-            counts[r["status"]] = counts.get(r["status"], 0) + 1
-        self.counts = counts
+            counts[r["status_label"]] = counts.get(r["status_label"], 0) + 1
+        self.counts = [CountView(label=k, count=v) for k, v in counts.items()]
         self.day_label = long_day(day)
         self.loaded = True
         await live.watch(self, f"clinic:{cid}:day:{day.isoformat()}")
