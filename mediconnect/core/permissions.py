@@ -604,3 +604,14 @@ def require_invoice_read(session: Session, *, principal: Principal, invoice_id: 
             raise DashboardError(DashErrorCode.DASH_006, "not associated with this invoice")
         return
     require_invoice(session, principal=principal, invoice_id=invoice_id, action=Action.READ)
+
+
+def require_invoice_role(*, principal: Principal, action: Action | str) -> None:
+    """The role check alone, for routes that find the invoice through a payment or a claim: a
+    role that may never do this is told so (DASH_002) before anything is looked up."""
+    _require_role(INVOICE_ACTIONS, principal, _object_action(action), "invoices")
+
+
+def require_receipt_role(*, principal: Principal) -> None:
+    if principal.role is not Role.CLINIC_STAFF:
+        require_invoice_role(principal=principal, action=Action.READ)

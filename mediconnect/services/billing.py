@@ -26,6 +26,7 @@ from mediconnect.models.catalog import Service
 from mediconnect.models.clinics import Clinic
 from mediconnect.models.patients import MedicalAidScheme
 from mediconnect.models.users import Role
+from mediconnect.services import pricing
 from mediconnect.services.invoice_figures import (
     AGEING_BUCKETS,
     BillingError,
@@ -140,6 +141,38 @@ def _line(q: Quote, description: str, amount: Decimal, aid: Decimal, patient: De
 
 # --------------------------------------------------------------------------- reading
 
+QUOTE_ROLES = frozenset({Role.ADMIN, Role.PATIENT, Role.CLINIC_STAFF, Role.BILLING_STAFF})
+
+
+def quote_for(
+    *, session: Session, principal: Principal, service_id: int | None, patient_id: int | None, on: date
+) -> Quote:
+    """A quote for the caller: a patient for themself; staff for a patient of theirs. Audited
+    (it reads the patient's medical aid cover and what they have used this year)."""
+    if principal.role not in QUOTE_ROLES:
+        raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not request quotes")
+    if patient_id is None:
+        if principal.patient_id is None:
+            raise BillingError("patient_required", "Say which patient the quote is for.", field="patient_id")
+        patient_id = principal.patient_id
+    permissions.require_patient(session, principal=principal, patient_id=patient_id, action=Action.READ)
+    if service_id is None:
+        raise BillingError("service_required", "Choose the service to quote.", field="service_id")
+    try:
+        result = pricing.quote(session=session, service_id=service_id, patient_id=patient_id, on=on)
+    except pricing.PricingError as exc:
+        raise BillingError(exc.code, exc.message, field="service_id") from None
+    audit.record(
+        session,
+        principal_or_user_id=principal,
+        action=audit.AuditAction.VIEW,
+        patient_id=patient_id,
+        resource_type="quote",
+        resource_id=service_id,
+        detail=f"quote for {on.isoformat()}",
+    )
+    return result
+
 
 def _today(session: Session, invoice: Invoice) -> date:
     return clinic_day(session, clinic_id=invoice.clinic_id, at=utcnow())
@@ -186,11 +219,29 @@ def payment_summary(*, session: Session, principal: Principal, appointment_id: i
     """What the payment-summary page shows for an appointment: the invoice's numbers. Audited."""
     permissions.require_payment_summary(session, principal=principal, appointment_id=appointment_id)
     invoice = session.exec(select(Invoice).where(Invoice.appointment_id == appointment_id)).first()
-    if invoice is None or invoice.id is None:
-        raise BillingError("no_invoice", "This appointment has no invoice yet.", status=404)
     appointment = session.get(Appointment, appointment_id)
     assert appointment is not None
     service = session.get(Service, appointment.service_id) if appointment.service_id else None
+    if invoice is None or invoice.id is None:
+        # Appointments from before online booking (or walk-ins not yet billed) have no invoice.
+        audit.record(
+            session,
+            principal_or_user_id=principal,
+            action=audit.AuditAction.VIEW,
+            patient_id=appointment.patient_id,
+            resource_type="payment_summary",
+            resource_id=f"appointment:{appointment_id}",
+        )
+        return {
+            "appointment_id": appointment_id,
+            "invoice_id": None,
+            "status": "not_invoiced",
+            "service": service.name if service else None,
+            "price": money(appointment.price),
+            "scheduled_start": appointment.scheduled_start.isoformat(),
+            "payments": [],
+            "message": "No invoice has been issued for this appointment yet.",
+        }
     data = invoice_json(session, invoice=invoice, today=_today(session, invoice))
     claim = latest_claim(session, invoice_id=invoice.id)
     scheme = session.get(MedicalAidScheme, claim.scheme_id) if claim and claim.scheme_id else None
@@ -218,8 +269,9 @@ def payment_summary(*, session: Session, principal: Principal, appointment_id: i
 
 
 def get_invoice(*, session: Session, principal: Principal, invoice_id: int) -> dict[str, Any]:
-    """One invoice with its claim and payments (invoice readers and its clinic's desk). Audited."""
-    permissions.require_invoice_read(session, principal=principal, invoice_id=invoice_id)
+    """One invoice with its claim and payments (the invoice's readers: billing staff, admin, the
+    patient, the doctor it names). The desk sees the same numbers through payment_summary. Audited."""
+    permissions.require_invoice(session, principal=principal, invoice_id=invoice_id, action=Action.READ)
     invoice = session.get(Invoice, invoice_id)
     assert invoice is not None
     data = invoice_json(session, invoice=invoice, today=_today(session, invoice))

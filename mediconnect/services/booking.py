@@ -9,7 +9,7 @@ and any stored referral file deleted, so nothing is half-written.
 
 Codes (``BookingError.code``): slot_taken, outside_hours, too_soon, patient_double_booked,
 service_unavailable, clinic_not_found, referral_required, referral_not_found, invalid_file,
-preparation_required, not_allowed, invalid_time (and lifecycle's own, see ``lifecycle``).
+preparation_required, invalid_channel, invalid_time (and lifecycle's own, see ``lifecycle``).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from mediconnect.core import audit, events, permissions
+from mediconnect.core.errors import DashboardError, DashErrorCode
 from mediconnect.core.permissions import Action, Principal
 from mediconnect.models.appointments import (
     Appointment,
@@ -109,11 +110,16 @@ def _taken(session: Session, clinic_id: int, service_id: int, start: datetime) -
     )
 
 
-def check_slot(session: Session, *, clinic: Clinic, service: Service, start: datetime) -> Slot:
-    """The free slot starting at ``start`` (recomputed now), or the reason it cannot be booked."""
+def check_slot(
+    session: Session, *, clinic: Clinic, service: Service, start: datetime, moving: int | None = None
+) -> Slot:
+    """The free slot starting at ``start`` (recomputed now), or the reason it cannot be booked.
+    ``moving``: the appointment being rescheduled (its own time does not block the new one)."""
     assert clinic.id is not None and service.id is not None
     day = availability.local_day(clinic, start)
-    plan = availability.day_plan(session=session, clinic_id=clinic.id, service_id=service.id, day=day)
+    plan = availability.day_plan(
+        session=session, clinic_id=clinic.id, service_id=service.id, day=day, ignore_appointment_id=moving
+    )
     for slot in plan.free:
         if slot.start == start:
             return slot
@@ -135,9 +141,9 @@ def check_slot(session: Session, *, clinic: Clinic, service: Service, start: dat
 def _check_caller(session: Session, principal: Principal, patient_id: int, clinic_id: int) -> None:
     permissions.require_patient(session, principal=principal, patient_id=patient_id, action=Action.WRITE)
     if principal.role is Role.PATIENT and principal.patient_id != patient_id:
-        raise BookingError("not_allowed", "Patients book for themselves only.")
+        raise DashboardError(DashErrorCode.DASH_006, "patients book for themselves only")
     if principal.role in (Role.CLINIC_STAFF, Role.DOCTOR) and clinic_id not in principal.clinic_ids:
-        raise BookingError("not_allowed", "You can only book at a clinic you work at.")
+        raise DashboardError(DashErrorCode.DASH_006, "not associated with this clinic")
 
 
 def _patient_busy(session: Session, patient_id: int, slot: Slot, ignore_id: int | None) -> bool:
@@ -208,7 +214,7 @@ def place(
     try:
         booking_channel = BookingChannel(channel)
     except ValueError:
-        raise BookingError("not_allowed", "Unknown booking channel.") from None
+        raise BookingError("invalid_channel", "Unknown booking channel.") from None
     if principal.role is Role.PATIENT:
         booking_channel = BookingChannel.ONLINE
     if (service.preparation or service.preparation_items) and not preparation_acknowledged:
@@ -226,8 +232,8 @@ def place(
     if service.referral_required and checked is None and existing_referral is None:
         raise BookingError("referral_required", "This service needs a doctor's referral: please upload it.")
 
-    slot = check_slot(session, clinic=clinic, service=service, start=start)
     old_id = placement.rescheduled_from.id if placement.rescheduled_from else None
+    slot = check_slot(session, clinic=clinic, service=service, start=start, moving=old_id)
     if _patient_busy(session, patient_id, slot, old_id):
         raise BookingError("patient_double_booked", "You already have an appointment at that time.")
     day = availability.local_day(clinic, start)

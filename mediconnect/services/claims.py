@@ -52,6 +52,7 @@ def _invoice_for_billing(session: Session, principal: Principal, invoice_id: int
 
 
 def _claim_for_billing(session: Session, principal: Principal, claim_id: int) -> tuple[Claim, Invoice]:
+    permissions.require_invoice_role(principal=principal, action=Action.WRITE)
     claim = session.get(Claim, claim_id)
     if claim is None or claim.invoice_id is None:
         raise DashboardError(DashErrorCode.DASH_006, "not associated with this claim")

@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from mediconnect.core import audit, events, permissions
@@ -90,6 +89,13 @@ def receipt_number(payment: Payment) -> str:
     return f"RC-{payment.completed_at:%Y%m%d}-{payment.id:08d}"
 
 
+def payment_id_for_key(*, session: Session, idempotency_key: str | None) -> int | None:
+    """The payment already recorded under this idempotency key, if any (to tell a replay)."""
+    if not idempotency_key:
+        return None
+    return session.exec(select(Payment.id).where(Payment.idempotency_key == idempotency_key.strip())).first()
+
+
 def _replay(payment: Payment, invoice_id: int, amount: Decimal, method: PaymentMethod) -> Payment:
     if (payment.invoice_id, payment.amount, payment.method) != (invoice_id, amount, method):
         raise BillingError(
@@ -120,16 +126,20 @@ def record_payment(
     value, pay_method = parse_amount(amount), _method(method)
     ref = _clean(reference, field="reference", limit=MAX_REFERENCE)
     key = _clean(idempotency_key, field="idempotency_key", limit=64)
-    if key is not None:
-        earlier = session.exec(select(Payment).where(Payment.idempotency_key == key)).first()
-        if earlier is not None:
-            return _replay(earlier, invoice_id, value, pay_method)
     if pay_method in REFERENCE_REQUIRED and ref is None:
         raise BillingError(
             "reference_required",
             f"Enter the {pay_method.value.replace('_', ' ')} reference.",
             field="reference",
         )
+
+    # Under the invoice's lock (PostgreSQL row lock; SQLite transactions begin IMMEDIATE), so a
+    # twin request with the same key waits here and then finds the first one's payment.
+    invoice = _locked_invoice(session, invoice_id)
+    if key is not None:
+        earlier = session.exec(select(Payment).where(Payment.idempotency_key == key)).first()
+        if earlier is not None:
+            return _replay(earlier, invoice_id, value, pay_method)
     if (
         ref is not None
         and session.exec(select(Payment.id).where(Payment.transaction_reference == ref)).first()
@@ -137,8 +147,6 @@ def record_payment(
         raise BillingError(
             "duplicate_reference", "That reference is already recorded.", field="reference", status=409
         )
-
-    invoice = _locked_invoice(session, invoice_id)
     if invoice.status in (InvoiceStatus.CANCELLED, InvoiceStatus.DRAFT):
         raise BillingError(
             "invoice_not_payable", f"Invoice {invoice.number} is {invoice.status.value}.", status=409
@@ -162,18 +170,12 @@ def record_payment(
         idempotency_key=key,
         recorded_by_id=principal.user_id,
     )
-    try:
-        # A savepoint: a concurrent twin with the same key or reference loses here, cleanly.
-        with session.begin_nested():
-            session.add(payment)
-            session.flush()
-    except IntegrityError:
-        earlier = session.exec(select(Payment).where(Payment.idempotency_key == key)).first() if key else None
-        if earlier is not None:
-            return _replay(earlier, invoice_id, value, pay_method)
-        raise BillingError(
-            "duplicate_reference", "That reference is already recorded.", field="reference", status=409
-        ) from None
+    # A concurrent twin with the same key or reference makes this flush raise IntegrityError
+    # (unique columns); the transaction is then lost and the caller retries once, when the
+    # checks above find the twin. (No SAVEPOINT here: releasing one would send the caller's
+    # queued events before its commit, see the note in the billing hand-over.)
+    session.add(payment)
+    session.flush()
     payment.status = PaymentStatus.PROCESSING
     session.flush()
     result = provider_for(pay_method).charge(
@@ -232,6 +234,7 @@ def refunded_amount(session: Session, *, payment_id: int) -> Decimal:
 
 def refund(*, session: Session, principal: Principal, payment_id: int, amount: object, reason: str) -> Refund:
     """Pay back part or all of a completed payment (billing staff and admin)."""
+    permissions.require_invoice_role(principal=principal, action=Action.WRITE)
     payment = session.get(Payment, payment_id)
     if payment is None or payment.invoice_id is None:
         raise DashboardError(DashErrorCode.DASH_006, "not associated with this payment")
@@ -294,6 +297,7 @@ def refund(*, session: Session, principal: Principal, payment_id: int, amount: o
 
 def receipt(*, session: Session, principal: Principal, payment_id: int) -> dict[str, Any]:
     """The receipt of a completed (or since refunded) payment. Audited: it names the patient."""
+    permissions.require_receipt_role(principal=principal)
     payment = session.get(Payment, payment_id)
     if payment is None or payment.invoice_id is None:
         raise DashboardError(DashErrorCode.DASH_006, "not associated with this payment")

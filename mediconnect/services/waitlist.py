@@ -87,7 +87,7 @@ def join(
 ) -> WaitlistPublic:
     permissions.require_patient(session, principal=principal, patient_id=patient_id, action=Action.WRITE)
     if principal.role is Role.PATIENT and principal.patient_id != patient_id:
-        raise BookingError("not_allowed", "Patients join the waitlist for themselves only.")
+        raise DashboardError(DashErrorCode.DASH_006, "patients join the waitlist for themselves only")
     clinic = session.get(Clinic, clinic_id)
     if clinic is None:
         raise BookingError("clinic_not_found", "That clinic does not exist.")
@@ -136,6 +136,23 @@ def join(
     return to_public_entry(session, entry)
 
 
+def _lock_day(session: Session, clinic_id: int, service_id: int, day: date) -> list[WaitlistEntry]:
+    """The day's active entries, locked, always in the same order (no lock-order deadlocks)."""
+    return list(
+        session.exec(
+            select(WaitlistEntry)
+            .where(
+                col(WaitlistEntry.clinic_id) == clinic_id,
+                col(WaitlistEntry.service_id) == service_id,
+                col(WaitlistEntry.desired_date) == day,
+                col(WaitlistEntry.status).in_(ACTIVE),
+            )
+            .order_by(col(WaitlistEntry.created_at), col(WaitlistEntry.id))
+            .with_for_update()
+        ).all()
+    )
+
+
 def offer_next(
     *, session: Session, clinic_id: int, service_id: int, day: date, now: datetime | None = None
 ) -> WaitlistEntry | None:
@@ -144,17 +161,7 @@ def offer_next(
     clinic = session.get(Clinic, clinic_id)
     if clinic is None:
         return None
-    rows = session.exec(
-        select(WaitlistEntry)
-        .where(
-            col(WaitlistEntry.clinic_id) == clinic_id,
-            col(WaitlistEntry.service_id) == service_id,
-            col(WaitlistEntry.desired_date) == day,
-            col(WaitlistEntry.status).in_(ACTIVE),
-        )
-        .order_by(col(WaitlistEntry.created_at), col(WaitlistEntry.id))
-        .with_for_update()
-    ).all()
+    rows = _lock_day(session, clinic_id, service_id, day)
     waiting = [e for e in rows if e.status is WaitlistStatus.WAITING]
     if not waiting:
         return None
@@ -186,9 +193,9 @@ def offer_next(
 
 
 def _load(session: Session, principal: Principal, entry_id: int) -> WaitlistEntry:
-    entry = session.exec(
-        select(WaitlistEntry).where(col(WaitlistEntry.id) == entry_id).with_for_update()
-    ).first()
+    # No row lock here: writers take the audit chain's lock before any waitlist row lock
+    # (cancel -> offer_next does), so taking them the other way round could deadlock.
+    entry = session.get(WaitlistEntry, entry_id)
     if entry is None or entry.patient_id is None:
         if Action.WRITE not in permissions.PATIENT_ACTIONS.get(principal.role, frozenset()):
             raise DashboardError(
@@ -244,6 +251,17 @@ def accept(
 def decline(*, session: Session, principal: Principal, entry_id: int) -> WaitlistPublic:
     entry = _load(session, principal, entry_id)
     _live_offer(entry, utcnow())
+    audit.record(
+        session,
+        principal_or_user_id=principal,
+        action=audit.AuditAction.UPDATE,
+        patient_id=entry.patient_id,
+        resource_type="waitlist_entry",
+        resource_id=entry.id,
+        detail="offer declined",
+    )
+    session.refresh(entry, with_for_update=True)
+    _live_offer(entry, utcnow())  # still open now that we hold the row
     entry.status = WaitlistStatus.DECLINED
     session.add(entry)
     session.flush()
@@ -255,23 +273,28 @@ def decline(*, session: Session, principal: Principal, entry_id: int) -> Waitlis
 
 
 def expire_offers(*, session: Session, now: datetime | None = None) -> int:
-    """Lapse offers past their expiry and pass each slot on; returns how many lapsed."""
+    """Lapse offers past their expiry and pass each slot on; returns how many lapsed.
+
+    Finds the affected days without locking, then per day locks its entries the way
+    ``offer_next`` does, so it never deadlocks with a cancellation offering on the same day.
+    """
     now = now or datetime.now(UTC)
-    stale = session.exec(
-        select(WaitlistEntry)
+    days = session.exec(
+        select(col(WaitlistEntry.clinic_id), col(WaitlistEntry.service_id), col(WaitlistEntry.desired_date))
         .where(
             col(WaitlistEntry.status) == WaitlistStatus.OFFERED,
             col(WaitlistEntry.offer_expires_at) <= now,
         )
-        .with_for_update(skip_locked=True)
+        .distinct()
     ).all()
-    days: set[tuple[int, int, date]] = set()
-    for entry in stale:
-        entry.status = WaitlistStatus.EXPIRED
-        session.add(entry)
-        assert entry.clinic_id is not None and entry.service_id is not None
-        days.add((entry.clinic_id, entry.service_id, entry.desired_date))
-    session.flush()
-    for clinic_id, service_id, day in sorted(days):
+    lapsed = 0
+    for clinic_id, service_id, day in sorted((c, s, d) for c, s, d in days if c and s):
+        for entry in _lock_day(session, clinic_id, service_id, day):
+            expires = entry.offer_expires_at
+            if entry.status is WaitlistStatus.OFFERED and expires is not None and expires <= now:
+                entry.status = WaitlistStatus.EXPIRED
+                session.add(entry)
+                lapsed += 1
+        session.flush()
         offer_next(session=session, clinic_id=clinic_id, service_id=service_id, day=day, now=now)
-    return len(stale)
+    return lapsed

@@ -86,7 +86,7 @@ def test_events_go_out_after_commit_only(session: Session) -> None:
         appt = _book_ct(w)
         assert [e for e in seen if e.name == "appointment_created"] == []
         session.commit()
-        created = [e for e in seen if e.name == "appointment_created" and e.ids["appointment_id"] == appt.id]
+        created = [e for e in sw.wait_for(seen, "appointment_created") if e.ids["appointment_id"] == appt.id]
         assert len(created) == 1
         assert created[0].ids == {
             "appointment_id": appt.id,
@@ -110,7 +110,7 @@ def test_rolled_back_booking_leaves_no_file_and_no_event(session: Session) -> No
         assert len(stored_files() - before) == 1
         session.rollback()
         assert stored_files() == before
-        assert [e for e in seen if e.name == "appointment_created"] == []
+        assert sw.wait_for(seen, "appointment_created", timeout=0.3) == []
     finally:
         unsubscribe()
 

@@ -85,6 +85,7 @@ def test_cancel_offers_slot_to_first_waiting_then_accept(session: Session) -> No
             reason="Patient phoned",
         )
         session.commit()
+        offered = sw.wait_for(seen, "waitlist_offered")
     finally:
         unsubscribe()
     e1 = session.get(WaitlistEntry, first.id)
@@ -94,7 +95,6 @@ def test_cancel_offers_slot_to_first_waiting_then_accept(session: Session) -> No
     assert e1.offered_slot_start == sw.local(w.day, 9)
     assert e1.offer_expires_at is not None and e1.offered_at is not None
     assert e1.offer_expires_at - e1.offered_at <= OFFER_TTL
-    offered = [e for e in seen if e.name == "waitlist_offered"]
     assert [e.ids["waitlist_entry_id"] for e in offered] == [first.id]
     # Another patient cannot accept someone else's offer.
     with pytest.raises(Exception):
