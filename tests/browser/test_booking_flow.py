@@ -74,11 +74,14 @@ def choose(page: Page, service: Service, clinic: str | None = None) -> str:
     name = target.first.inner_text().splitlines()[0]
     target.first.click()
     for _ in range(10):
-        grid_or_full = page.get_by_test_id("slot").first.or_(page.get_by_test_id("day-full"))
-        expect(grid_or_full).to_be_visible(timeout=10_000)
+        shown = page.get_by_test_id("slot").first.or_(page.get_by_test_id("day-full"))
+        expect(shown.or_(page.get_by_test_id("day-closed"))).to_be_visible(timeout=10_000)
         if page.get_by_test_id("slot").count():
             return name
+        day = page.get_by_role("combobox", name="Day")
+        before = day.inner_text()
         page.get_by_role("button", name="Next day").click()
+        expect(day).not_to_have_text(before)
     raise AssertionError("no free time in the next ten days")
 
 
@@ -143,9 +146,11 @@ def test_a_second_browser_sees_the_booked_time_vanish_without_reloading(
     desk = open_signed_in(browser, running_app, pages, STAFF.email, "/appointments/book/", viewport=TALL)
     choose(desk, service, clinic)
     day = patient.get_by_role("combobox", name="Day").inner_text()
-    while desk.get_by_role("combobox", name="Day").inner_text() != day:
+    while (before := desk.get_by_role("combobox", name="Day").inner_text()) != day:
         desk.get_by_role("button", name="Next day").click()
-        expect(desk.get_by_test_id("slot").first.or_(desk.get_by_test_id("day-full"))).to_be_visible()
+        expect(desk.get_by_role("combobox", name="Day")).not_to_have_text(before)
+        shown = desk.get_by_test_id("slot").first.or_(desk.get_by_test_id("day-full"))
+        expect(shown.or_(desk.get_by_test_id("day-closed"))).to_be_visible()
 
     shared = [k for k in slot_keys(patient) if k in set(slot_keys(desk))]
     assert shared, "both browsers should show the same free times"
