@@ -41,7 +41,6 @@ def _filters() -> rx.Component:
                     rx.text("Patient", size="1", weight="medium"),
                     rx.input(
                         name="patient_text",
-                        default_value=S.patient_text,
                         placeholder="Name or ID number",
                         aria_label="Patient",
                         max_length=80,
@@ -63,6 +62,7 @@ def _filters() -> rx.Component:
         ),
         on_submit=S.apply,
         reset_on_submit=False,
+        key=S.form_version.to_string(),
         width="100%",
     )
     selects = rx.flex(

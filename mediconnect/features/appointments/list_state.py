@@ -84,7 +84,10 @@ class AppointmentListState(rx.State):
     clinic: str = "all"
     doctor: str = "all"
     status: str = "all"
-    patient_text: str = ""
+    # The patient search stays on the server: what a caller typed is never echoed back in state.
+    _patient_text: str = ""
+    # Bumped to re-mount the filter form (empty) after Clear.
+    form_version: int = 0
     clinic_options: list[Option] = []
     doctor_options: list[Option] = []
     error: str = ""
@@ -100,7 +103,7 @@ class AppointmentListState(rx.State):
         clinic = int(self.clinic) if self.clinic.isdigit() else None
         doctor = int(self.doctor) if self.doctor.isdigit() else None
         status = None if self.status == "all" else self.status
-        text, page = self.patient_text, self.page
+        text, page = self._patient_text, self.page
 
         def work(db: Session, p: Principal) -> tuple[Any, Any, Any]:
             from mediconnect.services import appointments_query as q
@@ -158,7 +161,7 @@ class AppointmentListState(rx.State):
     async def apply(self, form: dict[str, Any]):
         self.date_from = str(form.get("date_from", "") or "")[:10]
         self.date_to = str(form.get("date_to", "") or "")[:10]
-        self.patient_text = str(form.get("patient_text", "") or "").strip()[:80]
+        self._patient_text = str(form.get("patient_text", "") or "").strip()[:80]
         self.page = 1
         return await self._fetch()
 
@@ -179,7 +182,8 @@ class AppointmentListState(rx.State):
 
     @rx.event
     async def clear(self):
-        self.date_from = self.date_to = self.patient_text = ""
+        self.date_from = self.date_to = self._patient_text = ""
+        self.form_version += 1
         self.clinic = self.doctor = self.status = "all"
         self.page = 1
         return await self._fetch()

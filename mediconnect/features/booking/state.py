@@ -130,7 +130,6 @@ class BookState(rx.State):
     clinic_name: str = ""
     day_label: str = ""
     # Staff booking for a patient: search results (names only) and the choice.
-    patient_query: str = ""
     patient_matches: list[PatientChoice] = []
     patient_label: str = ""
     quote: QuoteView = QuoteView(  # type: ignore[typeddict-item]
@@ -405,7 +404,6 @@ class BookState(rx.State):
     @rx.event
     async def search_patients(self, form: dict[str, Any]):
         text = str(form.get("patient_query", "") or "").strip()[:80]
-        self.patient_query = text
         if len(text) < 2:
             self.patient_matches = []
             self.error = "Type at least two letters of the patient's name, their email or ID number."
