@@ -15,6 +15,8 @@ from mediconnect.features.auth import dashboard as _dashboard  # noqa: F401 - re
 from mediconnect.features.auth import pages as _auth  # noqa: F401 - registers sign-in pages
 from mediconnect.features.booking import page as _booking  # noqa: F401 - registers /appointments/book/
 from mediconnect.features.booking import waitlist_page as _waitlist  # noqa: F401 - /appointments/waitlist/
+from mediconnect.features.catalog import clinic_page as _manage_clinics  # noqa: F401 - registers /manage/clinics/
+from mediconnect.features.catalog import services_page as _manage_services  # noqa: F401 - registers /manage/services/
 from mediconnect.features.desk import page as _desk  # noqa: F401 - registers /desk/
 from mediconnect.features.landing import page as _landing  # noqa: F401 - registers its pages
 from mediconnect.features.profile import page as _profile  # noqa: F401 - registers /profile/

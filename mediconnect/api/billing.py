@@ -352,7 +352,7 @@ async def claim_paid(request: Request) -> Response:
         )
         return payments.payment_json(pay), 201
 
-    return await _respond(work)
+    return await _respond(work, retry=True)
 
 
 routes: list[BaseRoute] = [

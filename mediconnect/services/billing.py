@@ -8,15 +8,14 @@ services/invoice_figures.py.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from mediconnect.core import audit, permissions
+from mediconnect.core import audit, events, permissions
 from mediconnect.core.errors import DashboardError, DashErrorCode
 from mediconnect.core.permissions import Action, Principal
 from mediconnect.models.appointments import Appointment
@@ -28,18 +27,21 @@ from mediconnect.models.patients import MedicalAidScheme
 from mediconnect.models.users import Role
 from mediconnect.services import pricing
 from mediconnect.services.invoice_figures import (
-    AGEING_BUCKETS,
     BillingError,
-    ageing_bucket,
     invoice_json,
     latest_claim,
+    summary_lines,
 )
+
+# The billing list lives in its own module; re-exported so callers find it with the rest.
+from mediconnect.services.invoice_list import list_invoices as list_invoices
 from mediconnect.services.pricing import ZERO, Quote, active_membership, authorisation_status, money
 
-PAGE_SIZE = 50
+# Line kinds, by the end of the description: they let the summary tell the shortfall from the
+# co-payment later. Seeded (older) invoices have one untagged line per service.
+COVERED_TAG = " (covered)"
 SHORTFALL_TAG = " (shortfall)"
 PRIVATE_TAG = " (private account)"
-OPEN_STATUSES = (InvoiceStatus.SENT, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.OVERDUE)
 
 
 def clinic_day(session: Session, *, clinic_id: int | None, at: datetime) -> date:
@@ -95,7 +97,23 @@ def create_invoice_for_appointment(*, session: Session, appointment: Appointment
         line.invoice_id = invoice.id
         session.add(line)
     session.flush()
+    _audit_system(session, appointment, invoice, audit.AuditAction.CREATE, appointment.booked_by_id)
     return invoice
+
+
+def _audit_system(
+    session: Session, appointment: Appointment, invoice: Invoice, action: str, user_id: int | None
+) -> None:
+    """Invoices made or cancelled as part of a booking step, by whoever took that step."""
+    audit.record(
+        session,
+        principal_or_user_id=user_id,
+        action=action,
+        patient_id=invoice.patient_id,
+        resource_type="invoice",
+        resource_id=invoice.id,
+        detail=f"{invoice.number} for appointment {appointment.id}",
+    )
 
 
 def _describe(name: str, tail: str) -> str:
@@ -116,7 +134,7 @@ def quote_lines(q: Quote, name: str) -> list[InvoiceLine]:
         lines.append(
             _line(
                 q,
-                _describe(name, f" ({q.scheme_name or 'medical aid'})"),
+                _describe(name, f": {(q.scheme_name or 'medical aid')[:60]}{COVERED_TAG}"),
                 covered,
                 q.medical_aid_portion,
                 q.co_payment,
@@ -179,19 +197,19 @@ def _today(session: Session, invoice: Invoice) -> date:
 
 
 def _breakdown(session: Session, invoice: Invoice) -> dict[str, str | None]:
-    """Shortfall and co-payment as quoted (from the lines), and what claims moved since."""
+    """Shortfall and co-payment as quoted (from the lines), and what claims moved since.
+
+    An invoice whose lines do not carry the kinds (seeded, older ones) has no known split of
+    the patient's part: shortfall and co-payment are then None, the portions still stand."""
     lines = session.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)).all()
+    tags = (COVERED_TAG, SHORTFALL_TAG, PRIVATE_TAG)
+    known = bool(lines) and all(ln.description.endswith(tags) for ln in lines)
     shortfall = sum((ln.patient_amount for ln in lines if ln.description.endswith(SHORTFALL_TAG)), ZERO)
-    private = bool(lines) and all(ln.description.endswith(PRIVATE_TAG) for ln in lines)
-    co_payment = (
-        ZERO
-        if private
-        else sum((ln.patient_amount for ln in lines if not ln.description.endswith(SHORTFALL_TAG)), ZERO)
-    )
+    co_payment = sum((ln.patient_amount for ln in lines if ln.description.endswith(COVERED_TAG)), ZERO)
     quoted_patient = sum((ln.patient_amount for ln in lines), ZERO)
     return {
-        "shortfall": money(shortfall),
-        "co_payment": money(co_payment),
+        "shortfall": money(shortfall) if known else None,
+        "co_payment": money(co_payment) if known else None,
         "quoted_medical_aid_portion": money(sum((ln.medical_aid_amount for ln in lines), ZERO)),
         "moved_to_patient_by_claim": money(max(ZERO, invoice.patient_portion - quoted_patient)),
     }
@@ -255,8 +273,14 @@ def payment_summary(*, session: Session, principal: Principal, appointment_id: i
             "scheme_name": scheme.name if scheme else None,
             "authorisation_status": _authorisation(session, invoice, appointment.service_id),
             "claim_status": claim.status.value if claim else None,
+            "claim_expected_by": (claim.submitted_at + timedelta(days=scheme.claim_turnaround_days))
+            .date()
+            .isoformat()
+            if claim and scheme
+            else None,
         }
     )
+    data["lines"] = summary_lines(data)
     audit.record(
         session,
         principal_or_user_id=principal,
@@ -287,92 +311,17 @@ def get_invoice(*, session: Session, principal: Principal, invoice_id: int) -> d
     return data
 
 
-def _bucket_case(today: date) -> sa.ColumnElement[str]:
-    """SQL twin of invoice_figures.ageing_bucket: days past the due date, as date bounds."""
-    return sa.case(
-        (col(Invoice.due_date) >= today - timedelta(days=30), AGEING_BUCKETS[0]),
-        (col(Invoice.due_date) >= today - timedelta(days=60), AGEING_BUCKETS[1]),
-        (col(Invoice.due_date) >= today - timedelta(days=90), AGEING_BUCKETS[2]),
-        else_=AGEING_BUCKETS[3],
-    )
-
-
-def list_invoices(
-    *,
-    session: Session,
-    principal: Principal,
-    status: str | None = None,
-    clinic_id: int | None = None,
-    overdue_only: bool = False,
-    page: int = 1,
-    today: date | None = None,
-) -> dict[str, Any]:
-    """The billing list: invoices in the caller's scope, newest first, 50 a page, with each
-    outstanding invoice's ageing bucket and the outstanding total per bucket. Audited."""
-    if principal.role not in (Role.ADMIN, Role.BILLING_STAFF):
-        raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not list invoices")
-    if page < 1 or page > 100_000:
-        raise BillingError("invalid_page", "Pages start at 1.", field="page")
-    today = today or datetime.now(UTC).date()
-    where = [permissions.invoice_scope(principal=principal, action=Action.READ)]
-    if status is not None:
-        try:
-            where.append(col(Invoice.status) == InvoiceStatus(status))
-        except ValueError:
-            choices = ", ".join(s.value for s in InvoiceStatus)
-            raise BillingError("invalid_status", f"Status is one of {choices}.", field="status") from None
-    if clinic_id is not None:
-        where.append(col(Invoice.clinic_id) == clinic_id)
-    outstanding = sa.and_(
-        col(Invoice.status).in_(OPEN_STATUSES), col(Invoice.amount_paid) < col(Invoice.total)
-    )
-    if overdue_only:
-        where.extend([outstanding, col(Invoice.due_date) < today])
-    total = session.scalar(sa.select(sa.func.count()).select_from(Invoice).where(*where)) or 0
-    rows = session.exec(
-        select(Invoice)
-        .where(*where)
-        .order_by(col(Invoice.issued_at).desc(), col(Invoice.id).desc())
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    ).all()
-    bucket = _bucket_case(today)
-    sums = session.execute(
-        sa.select(bucket, sa.func.count(), sa.func.sum(col(Invoice.total) - col(Invoice.amount_paid)))
-        .where(*where, outstanding)
-        .group_by(bucket)
-    ).all()
-    by_bucket = {name: {"count": 0, "outstanding": "0.00"} for name in AGEING_BUCKETS}
-    for name, count, amount in sums:
-        by_bucket[name] = {"count": int(count), "outstanding": money(Decimal(str(amount or 0)))}
-    items = [
-        {
-            "invoice_id": inv.id,
-            "number": inv.number,
-            "status": inv.status.value,
-            "patient_id": inv.patient_id,
-            "clinic_id": inv.clinic_id,
-            "appointment_id": inv.appointment_id,
-            "total": money(inv.total),
-            "medical_aid_portion": money(inv.medical_aid_portion),
-            "patient_portion": money(inv.patient_portion),
-            "amount_paid": money(inv.amount_paid),
-            "outstanding": money(max(ZERO, inv.total - inv.amount_paid)),
-            "issued_at": inv.issued_at.isoformat(),
-            "due_date": inv.due_date.isoformat(),
-            "overdue": inv.status in OPEN_STATUSES and inv.amount_paid < inv.total and inv.due_date < today,
-            "ageing_bucket": ageing_bucket(inv.due_date, today)
-            if inv.status in OPEN_STATUSES and inv.amount_paid < inv.total
-            else None,
-        }
-        for inv in rows
-    ]
-    audit.record(
-        session,
-        principal_or_user_id=principal,
-        action=audit.AuditAction.LIST,
-        patient_id=None,
-        resource_type="invoice_list",
-        detail=f"page {page}: {len(items)} of {total} invoices"[:500],
-    )
-    return {"items": items, "page": page, "page_size": PAGE_SIZE, "total": total, "ageing": by_bucket}
+def cancel_invoice_for_appointment(*, session: Session, appointment: Appointment) -> Invoice | None:
+    """The appointment was cancelled: so is its invoice (called by lifecycle.cancel inside its
+    transaction; flushes). It no longer counts as owed, nor against the annual limit. Payments
+    already taken stay on it, for billing staff to refund; a submitted claim is left for them
+    to withdraw with the scheme."""
+    invoice = session.exec(select(Invoice).where(Invoice.appointment_id == appointment.id)).first()
+    if invoice is None or invoice.status is InvoiceStatus.CANCELLED:
+        return invoice
+    invoice.status, invoice.cancelled_at = InvoiceStatus.CANCELLED, utcnow()
+    session.add(invoice)
+    session.flush()
+    _audit_system(session, appointment, invoice, "cancel", appointment.cancelled_by_id)
+    events.publish(session, "invoice_updated", invoice_id=invoice.id, clinic_id=invoice.clinic_id)
+    return invoice

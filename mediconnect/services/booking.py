@@ -36,7 +36,7 @@ from mediconnect.models.catalog import Service, ServiceCategory
 from mediconnect.models.clinics import Clinic, Department, Modality, Room, RoomType
 from mediconnect.models.referrals import Referral, ReferralDocument, ReferralStatus
 from mediconnect.models.users import Role
-from mediconnect.services import availability, billing, pricing, referral_files
+from mediconnect.services import availability, billing, pricing, referral_files, slot_locks
 from mediconnect.services.appointment_public import AppointmentPublic, to_public
 from mediconnect.services.availability import Slot
 from mediconnect.services.referral_files import ReferralFileError, ReferralUpload
@@ -244,6 +244,13 @@ def place(
 
     stored = referral_files.store(session=session, checked=checked) if checked is not None else None
     now = utcnow()
+    slot_locks.lock_resources(
+        session,
+        room_id=slot.room_id,
+        equipment_id=slot.equipment_id,
+        doctor_id=slot.doctor_id,
+        patient_id=patient_id,
+    )
     try:
         with session.begin_nested():
             referral_row = existing_referral

@@ -111,6 +111,8 @@ def sync_invoice(session: Session, *, invoice: Invoice) -> None:
         if invoice.amount_paid >= invoice.total:
             invoice.status = InvoiceStatus.PAID
             invoice.paid_at = invoice.paid_at or utcnow()
+        elif invoice.status is InvoiceStatus.OVERDUE:
+            invoice.paid_at = None  # still owed past its due date: stays overdue until paid
         elif invoice.amount_paid > 0:
             invoice.status, invoice.paid_at = InvoiceStatus.PARTIALLY_PAID, None
         else:
@@ -200,3 +202,37 @@ def invoice_json(session: Session, *, invoice: Invoice, today: date) -> dict[str
             for p in payments
         ],
     }
+
+
+def summary_lines(data: dict[str, Any]) -> list[str]:
+    """Sentences for the payment-summary page, computed from its figures (money strings)."""
+    from mediconnect.services.pricing import rand
+
+    def d(name: str) -> Decimal:
+        return Decimal(str(data.get(name) or "0"))
+
+    lines = [f"{data.get('service') or 'This appointment'} costs {rand(d('price'))}."]
+    if d("medical_aid_portion") > 0:
+        lines.append(
+            f"{data.get('scheme_name') or 'Your medical aid'} is claimed {rand(d('medical_aid_portion'))}."
+        )
+    if d("shortfall") > 0:
+        lines.append(f"{rand(d('shortfall'))} is above the scheme's tariff (shortfall).")
+    if d("moved_to_patient_by_claim") > 0:
+        lines.append(
+            f"The scheme did not pay {rand(d('moved_to_patient_by_claim'))} of the claim; "
+            "that is now yours to pay."
+        )
+    if data.get("authorisation_status") == "required":
+        lines.append("The scheme must pre-authorise this service before it pays its part.")
+    lines.append(f"Your part is {rand(d('patient_portion'))}; you have paid {rand(d('patient_paid'))}.")
+    if d("balance") > 0:
+        lines.append(
+            f"{rand(d('balance'))} is due by {data.get('patient_due_date') or data.get('due_date')}."
+        )
+    else:
+        lines.append("Nothing more is due from you.")
+    expected = data.get("claim_expected_by")
+    if expected and data.get("claim_status") in ("submitted", "approved", "partially_approved"):
+        lines.append(f"The scheme's payment is expected by {expected}.")
+    return lines

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from mediconnect.core.errors import DashboardError
 from mediconnect.models.audit import AuditLog
-from mediconnect.models.billing import InvoiceLine, InvoiceStatus
+from mediconnect.models.billing import ClaimStatus, InvoiceLine, InvoiceStatus
 from mediconnect.models.users import Role
 from mediconnect.services import billing, claims, payments, pricing
 from mediconnect.services.invoice_figures import BillingError, ageing_bucket
@@ -44,9 +44,11 @@ def test_invoice_carries_the_quote(session: Session) -> None:
     assert inv.amount_paid == D("0.00") and inv.status is InvoiceStatus.SENT
     assert inv.appointment_id == appt.id and inv.patient_id == w.patient.id and inv.clinic_id == w.clinic.id
     assert inv.due_date == date(2026, 6, 15)  # the appointment's day in Johannesburg
+    [row] = session.exec(select(AuditLog).where(AuditLog.resource_type == "invoice")).all()
+    assert (row.action, row.patient_id, row.resource_id) == ("create", w.patient.id, str(inv.id))
     name, scheme = w.service.name, w.scheme.name
     assert _lines(session, inv.id) == [
-        (f"{name} ({scheme})", D("1000.00"), D("800.00"), D("200.00")),
+        (f"{name}: {scheme} (covered)", D("1000.00"), D("800.00"), D("200.00")),
         (f"{name} (shortfall)", D("250.00"), D("0.00"), D("250.00")),
     ]
 
@@ -91,6 +93,8 @@ def test_payment_summary_for_the_patient(session: Session) -> None:
     assert s["status"] == "partially_paid" and s["patient_due_date"] == "2026-06-15"
     assert s["authorisation_status"] == "not_required" and s["claim_status"] is None
     assert [p["amount"] for p in s["payments"]] == ["150.00"] and s["payments"][0]["receipt_number"]
+    assert "Your part is R450.00; you have paid R150.00." in s["lines"]
+    assert "R300.00 is due by 2026-06-15." in s["lines"]
     assert _audited(session, "payment_summary", w.patient_user.id)
 
 
@@ -107,6 +111,9 @@ def test_payment_summary_after_a_denied_claim(session: Session) -> None:
     assert (s["medical_aid_portion"], s["patient_portion"], s["balance"]) == ("0.00", "1250.00", "1250.00")
     assert s["moved_to_patient_by_claim"] == "800.00" and s["quoted_medical_aid_portion"] == "800.00"
     assert s["scheme_name"] == w.scheme.name
+    assert any("did not pay R800.00" in line for line in s["lines"])
+    assert s["claim_expected_by"] is not None  # submitted + the scheme's turnaround
+    assert not any("expected by" in line for line in s["lines"])  # denied: nothing is coming
 
 
 def test_payment_summary_authorisation_flag(session: Session) -> None:
@@ -214,3 +221,29 @@ def test_get_invoice(session: Session) -> None:
     for user in (w.other_user, w.desk_user, w.other_billing_user):
         with pytest.raises(DashboardError):
             billing.get_invoice(session=session, principal=bw.principal(session, user), invoice_id=inv.id)
+
+
+def test_cancelled_appointment_cancels_its_invoice(session: Session) -> None:
+    w = bw.world(session)
+    _, p = bw.patient(session)
+    m = bw.membership(session, patient=p, scheme=w.scheme)
+    bw.used_claim(session, membership=m, patient=p, clinic=w.clinic, claimed="19000", approved="19000",
+                  status=ClaimStatus.APPROVED)  # fmt: skip
+    appt, inv = bw.booked(session, w, patient=p)  # takes 800 of the 1 000 left
+    assert w.service.id is not None and p.id is not None and inv.id is not None
+    remaining = pricing.quote(session=session, service_id=w.service.id, patient_id=p.id, on=bw.ON)
+    assert remaining.annual_limit_remaining == D("200.00")
+    assert billing.cancel_invoice_for_appointment(session=session, appointment=appt) is inv
+    assert inv.status is InvoiceStatus.CANCELLED and inv.cancelled_at is not None
+    after = pricing.quote(session=session, service_id=w.service.id, patient_id=p.id, on=bw.ON)
+    assert after.annual_limit_remaining == D("1000.00")
+    with pytest.raises(BillingError) as err:
+        desk = bw.principal(session, w.desk_user)
+        payments.record_payment(
+            session=session, principal=desk, invoice_id=inv.id, amount="10", method="cash"
+        )
+    assert err.value.code == "invoice_not_payable"
+    listed = billing.list_invoices(session=session, principal=bw.principal(session, w.billing_user))
+    assert listed["ageing"]["0-30"]["count"] == 0
+    bare = bw.appointment(session, patient=w.patient, clinic=w.clinic, service=w.service)
+    assert billing.cancel_invoice_for_appointment(session=session, appointment=bare) is None

@@ -258,3 +258,12 @@ def test_desk_provider_answers(session: Session) -> None:
         .status
         is PaymentStatus.FAILED
     )
+
+
+def test_overdue_invoice_stays_overdue_until_paid(session: Session) -> None:
+    w, inv = _setup(session)
+    inv.status = InvoiceStatus.OVERDUE
+    session.add(inv)
+    session.flush()
+    _pay(session, w, inv, "100.00")
+    assert inv.status is InvoiceStatus.OVERDUE and inv.amount_paid == D("100.00")

@@ -55,14 +55,15 @@ def test_worker_passes_a_lapsed_offer_to_the_next_patient(
         )  # fmt: skip
         s.add_all([lapsed, waiting])
         s.commit()
-        clinic_id = world.clinic.id
+        waiting_id = waiting.id
 
     monkeypatch.setattr(events.get_settings(), "REDIS_URL", redis_url)
     offered = threading.Event()
     heard: list[events.DomainEvent] = []
 
     def listen(evt: events.DomainEvent) -> None:
-        if evt.name == "waitlist_offered" and evt.ids.get("clinic_id") == clinic_id:
+        # Other test runs may share this Redis: listen for our entry only.
+        if evt.name == "waitlist_offered" and evt.ids.get("waitlist_entry_id") == waiting_id:
             heard.append(evt)
             offered.set()
 
