@@ -163,6 +163,7 @@ class BookState(rx.State):
     _patient_id: int | None = None
     _tz: str = ""
     _referral: tuple[str, bytes] | None = None
+    _owner: int = 0
 
     # ------------------------------------------------------------------ helpers
 
@@ -214,7 +215,14 @@ class BookState(rx.State):
 
     @rx.event
     async def load(self):
+        """Also runs when the tab reconnects (network blip, a big upload): the same user keeps
+        every choice made so far and gets a fresh grid; anyone else starts from nothing."""
+        user = await current_user(self)
+        if user is not None and self.loaded and self._owner == user.id:
+            self.error = ""
+            return await self._load_day() if self._ids() else None
         self.reset()
+        self._owner = user.id if user is not None else 0
 
         def work(db: Session, p: Principal) -> tuple[list[ServiceChoice], bool]:
             if p.role not in (Role.PATIENT, *STAFF):
@@ -522,7 +530,7 @@ class BookState(rx.State):
                 self._set_slots(await _slots_now(cid, sid, date.fromisoformat(self.day)))
             return
         appointment_id = _id_of(outcome.value)
-        self._referral, self.referral_name = None, ""
+        self.reset()  # booked: the next visit starts afresh
         yield rx.redirect(f"/appointments/{appointment_id}/confirmed/")
 
     @rx.event
