@@ -440,10 +440,10 @@ class BookState(rx.State):
 
     @rx.event
     async def upload_referral(self, files: list[rx.UploadFile]):
-        self.referral_error = ""
         if not files:
-            self.referral_error = "Choose a PDF, JPEG or PNG file of your referral letter."
+            # The browser refused the file (type, size): ``referral_rejected`` already said why.
             return
+        self.referral_error = ""
         if len(files) > 1:
             self.referral_error = "Upload one referral document."
             return
