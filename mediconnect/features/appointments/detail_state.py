@@ -205,6 +205,12 @@ class AppointmentDetailState(rx.State):
         if not self.appointment_id:
             self.missing, self.loaded = NOT_YOURS, True
             return None
+        query = self.router.url.query_parameters
+        if query.get("rescheduled"):
+            self.notice = "Rescheduled: this is your new time. The old one is cancelled."
+            self.notice_kind = "success"
+        elif query.get("cancelled"):
+            self.notice, self.notice_kind = "The appointment is cancelled.", "success"
         return await self._fetch()
 
     async def _on_live(self, event: Any) -> None:
