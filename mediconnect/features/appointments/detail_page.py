@@ -23,10 +23,18 @@ def _confirmed_banner() -> rx.Component:
         S.just_booked,
         rx.callout(
             rx.vstack(
-                rx.text("You're booked.", weight="bold", size="3"),
+                rx.cond(
+                    S.patient,
+                    rx.text("Booked for ", S.patient, ".", weight="bold", size="3"),
+                    rx.text("You're booked.", weight="bold", size="3"),
+                ),
                 rx.text(
-                    "We have sent you a confirmation. Please arrive 15 minutes early and bring your ID "
-                    "and medical aid card. You can cancel free of charge up to 24 hours before.",
+                    rx.cond(
+                        S.patient,
+                        "The patient is sent a confirmation with the preparation instructions.",
+                        "We have sent you a confirmation. Please arrive 15 minutes early and bring your ID "
+                        "and medical aid card. You can change or cancel online up to 24 hours before.",
+                    ),
                     size="2",
                 ),
                 spacing="1",
