@@ -384,5 +384,8 @@ def _move_invoice(session: Session, old: Appointment, new: Appointment) -> None:
     if invoice is not None:
         invoice.appointment_id = new.id
         invoice.doctor_id = new.doctor_id
+        clinic = session.get(Clinic, new.clinic_id)
+        if clinic is not None:
+            invoice.due_date = availability.local_day(clinic, new.scheduled_start)
         session.add(invoice)
         session.flush()

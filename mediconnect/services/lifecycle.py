@@ -30,7 +30,7 @@ from mediconnect.models.appointments import Appointment, AppointmentStatus, Appo
 from mediconnect.models.base import utcnow
 from mediconnect.models.clinics import Clinic
 from mediconnect.models.users import Role
-from mediconnect.services import availability, booking, waitlist
+from mediconnect.services import availability, billing, booking, waitlist
 from mediconnect.services.appointment_public import AppointmentPublic, to_public
 from mediconnect.services.booking import BookingError, Placement
 
@@ -218,6 +218,8 @@ def cancel(
     appt.cancellation_reason = clean or "cancelled by the patient"
     appt.cancelled_by_id = principal.user_id
     _record(session, principal, appt, old, appt.cancellation_reason, now, event="appointment_cancelled")
+    # No longer owed, nor counted against the annual limit; payments taken stay for a refund.
+    billing.cancel_invoice_for_appointment(session=session, appointment=appt)
     _offer_freed(session, appt)
     return to_public(session, appt)
 

@@ -213,3 +213,27 @@ def test_reschedule_into_an_overlapping_time(session: Session) -> None:
     assert moved.room_id == w.us_room.id and moved.start.startswith(f"{w.day.isoformat()}T09:15")
     assert _history(session, appt.id)[-1] == ("booked", "cancelled")
     assert _history(session, moved.id) == [(None, "booked")]
+
+
+def test_cancelling_voids_the_invoice_and_rescheduling_moves_it(session: Session) -> None:
+    from mediconnect.models.billing import InvoiceStatus
+
+    w = sw.build(session)
+    desk = w.principal(w.staff_user)
+    moved = _us(w, 9)
+    invoice = session.exec(select(Invoice).where(Invoice.appointment_id == moved.id)).one()
+    new = lifecycle.reschedule(
+        session=session,
+        principal=desk,
+        appointment_id=moved.id,
+        new_start=sw.local(w.day + timedelta(days=1), 10),
+    )
+    session.refresh(invoice)
+    assert invoice.appointment_id == new.id
+    assert invoice.due_date == w.day + timedelta(days=1)
+    assert invoice.status is not InvoiceStatus.CANCELLED
+
+    lifecycle.cancel(session=session, principal=desk, appointment_id=new.id, reason="patient phoned")
+    session.refresh(invoice)
+    assert invoice.status is InvoiceStatus.CANCELLED
+    assert invoice.cancelled_at is not None
