@@ -161,6 +161,12 @@ def long_day(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
+def short_when(value: datetime | str | None, tz: str | None) -> str:
+    """ "Thu 21 Nov 2026, 09:50": for table rows."""
+    local = as_local(value, tz)
+    return f"{local:%a} {local.day} {local:%b %Y}, {local:%H:%M}" if local else ""
+
+
 def when(value: datetime | str | None, tz: str | None) -> str:
     local = as_local(value, tz)
     return f"{long_day(local.date())}, {local:%H:%M}" if local else ""

@@ -138,7 +138,8 @@ class AppointmentDetailState(rx.State):
         self.preparation_items = extras["preparation_items"]
         self.history = _history(list(get(found, "history", []) or []), tz)
         self.documents = [DocView(id=d["id"], name=d["name"]) for d in extras["documents"]]
-        self.cancellation_reason = str(get(detail, "cancellation_reason", "") or "")
+        reason = str(get(detail, "cancellation_reason", "") or "")
+        self.cancellation_reason = reason[:1].upper() + reason[1:]
         self.rescheduled_from = int(get(detail, "rescheduled_from_id", 0) or 0)
         start = as_local(get(detail, "start"), tz)
         future = start is not None and start > datetime.now(start.tzinfo)

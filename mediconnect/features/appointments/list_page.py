@@ -122,7 +122,7 @@ def appointments_list() -> rx.Component:
     return rx.vstack(
         page_heading(
             "Appointments",
-            "Appointments in date order. Open one to see its details, price and what you can do.",
+            "From today on, in date order (clear the dates to see past ones). Open one for details.",
             rx.link(rx.button(rx.icon("calendar-plus", size=16), "Book a scan"), href="/appointments/book/"),
         ),
         _filters(),

@@ -7,14 +7,14 @@ keeps the current page of rows. Patient names arrive only for callers the servic
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypedDict
 
 import reflex as rx
 from sqlmodel import Session
 
 from mediconnect.core.permissions import Principal
-from mediconnect.features.appointments.common import Outcome, status_label, user_call, when
+from mediconnect.features.appointments.common import Outcome, short_when, status_label, user_call, zone
 from mediconnect.features.shell.state import private_state
 from mediconnect.models.appointments import AppointmentStatus
 from mediconnect.models.users import Role
@@ -55,7 +55,7 @@ def to_row(row: Any) -> Row:
     status = str(get(row, "status", ""))
     return Row(
         id=int(get(row, "id")),
-        when=when(get(row, "start"), get(row, "timezone")),
+        when=short_when(get(row, "start"), get(row, "timezone")),
         service=str(get(row, "service_name", "")),
         clinic=str(get(row, "clinic_name", "")),
         patient=str(get(row, "patient_name", "") or ""),
@@ -155,6 +155,8 @@ class AppointmentListState(rx.State):
     @rx.event
     async def load(self):
         self.reset()
+        # Upcoming first: the list opens at today (clear the dates to see the past too).
+        self.date_from = datetime.now(zone(None)).date().isoformat()
         return await self._fetch(with_options=True)
 
     @rx.event
