@@ -114,7 +114,7 @@ class AppointmentDetailState(rx.State):
 
     # ------------------------------------------------------------------ loading
 
-    def _apply(self, found: Any, extras: Any, role: Role) -> None:
+    def _apply(self, found: Any, extras: Any, role: Role, my_doctor_id: int | None) -> None:
         detail = get(found, "appointment")
         tz = str(get(detail, "timezone", "") or "")
         self._tz, self._role = tz, role.value
@@ -146,6 +146,10 @@ class AppointmentDetailState(rx.State):
         is_open = self.status in OPEN
         # A patient changes a booking online up to 24 hours ahead (lifecycle enforces it too).
         notice_ok = start is not None and start - datetime.now(start.tzinfo) >= PATIENT_NOTICE
+        # A doctor changes only appointments with them (the policy's WRITE scope).
+        mine = role is not Role.DOCTOR or (
+            my_doctor_id is not None and get(detail, "doctor_id") == my_doctor_id
+        )
         if role is Role.PATIENT:
             self.can_cancel = self.can_reschedule = is_open and notice_ok
             self.cancel_note = (
@@ -155,12 +159,12 @@ class AppointmentDetailState(rx.State):
                 else ""
             )
         else:
-            self.can_cancel = is_open and role in DESK
+            self.can_cancel = is_open and role in DESK and mine
             self.can_reschedule = self.can_cancel and future
             self.cancel_note = ""
         self.can_see_payment = role in PAYERS
         actions: list[str] = []
-        if role in DESK:
+        if role in DESK and mine:
             if self.status == "booked":
                 actions.append("confirm")
             if is_open:
@@ -181,7 +185,7 @@ class AppointmentDetailState(rx.State):
 
             found = appointments_query.get_appointment(session=db, principal=p, appointment_id=aid)
             extras = booking_choices.appointment_extras(session=db, principal=p, appointment_id=aid)
-            return found, extras, p.role
+            return found, extras, p.role, p.doctor_id
 
         outcome: Outcome[Any] = await user_call(self, work)
         if outcome.redirect is not None:
@@ -192,8 +196,8 @@ class AppointmentDetailState(rx.State):
             self.reset()
             self.appointment_id, self.missing, self.loaded = keep, outcome.error or NOT_YOURS, True
             return None
-        found, extras, role = outcome.value
-        self._apply(found, extras, role)
+        found, extras, role, my_doctor_id = outcome.value
+        self._apply(found, extras, role, my_doctor_id)
         self.loaded, self.missing = True, ""
         await live.watch(self, f"appointment:{self.appointment_id}")
         return None
