@@ -191,7 +191,14 @@ def _body() -> rx.Component:
             ),
             width="100%",
         ),
-        _actions(),
+        rx.cond(
+            S.can_see_payment
+            | S.can_cancel
+            | S.can_reschedule
+            | (S.desk_actions.length() > 0)
+            | (S.cancel_note != ""),
+            _actions(),
+        ),
         _reschedule(),
         rx.cond(
             (S.preparation != "") | (S.preparation_items.length() > 0),
