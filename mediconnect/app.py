@@ -7,10 +7,17 @@ import reflex as rx
 from mediconnect.api.router import create_api
 from mediconnect.features.admin import audit_page as _admin_audit  # noqa: F401 - registers /admin/audit/
 from mediconnect.features.admin import users_page as _admin_users  # noqa: F401 - registers /admin/users/
+from mediconnect.features.appointments import cancel_page as _cancel  # noqa: F401 - /appointments/[id]/cancel/
+from mediconnect.features.appointments import detail_page as _detail  # noqa: F401 - /appointments/[id]/ (+ confirmed)
+from mediconnect.features.appointments import list_page as _list  # noqa: F401 - registers /appointments/list/
+from mediconnect.features.appointments import payment_page as _payment  # noqa: F401 - [id]/payment-summary/
 from mediconnect.features.auth import dashboard as _dashboard  # noqa: F401 - registers /dashboard/
 from mediconnect.features.auth import pages as _auth  # noqa: F401 - registers sign-in pages
+from mediconnect.features.booking import page as _booking  # noqa: F401 - registers /appointments/book/
+from mediconnect.features.booking import waitlist_page as _waitlist  # noqa: F401 - /appointments/waitlist/
 from mediconnect.features.catalog import clinic_page as _manage_clinics  # noqa: F401 - registers /manage/clinics/
 from mediconnect.features.catalog import services_page as _manage_services  # noqa: F401 - registers /manage/services/
+from mediconnect.features.desk import page as _desk  # noqa: F401 - registers /desk/
 from mediconnect.features.landing import page as _landing  # noqa: F401 - registers its pages
 from mediconnect.features.profile import page as _profile  # noqa: F401 - registers /profile/
 from mediconnect.features.shell import not_found as _not_found  # noqa: F401 - registers the 404 page

@@ -35,6 +35,9 @@ HOME = NavItem("Home", "/")
 BOOK = NavItem("Book a scan", "/appointments/book/")
 MY_APPOINTMENTS = NavItem("My appointments", "/appointments/list/")
 APPOINTMENTS = NavItem("Appointments", "/appointments/list/")
+WAITLIST = NavItem("My waiting list", "/appointments/waitlist/")
+# The front-desk day queue: clinic staff run their clinic's day; admins any clinic's.
+DESK = NavItem("Front desk", "/desk/")
 # The spec's role-based dashboard: it shows the caller's own (patient, clinic staff: their
 # clinic's /clinics/[id]/dashboard/, admin: the admin dashboard).
 DASHBOARD = NavItem("Dashboard", "/dashboard/")
@@ -58,7 +61,7 @@ SIGN_OUT = NavItem("Sign out", "/logout/", cta=True)
 PUBLIC_NAV: tuple[NavItem, ...] = (HOME, BOOK, SIGN_IN, REGISTER)
 
 ROLE_NAV: dict[Role, tuple[NavItem, ...]] = {
-    Role.PATIENT: (DASHBOARD, BOOK, MY_APPOINTMENTS, PROFILE, SIGN_OUT),
+    Role.PATIENT: (DASHBOARD, BOOK, MY_APPOINTMENTS, WAITLIST, PROFILE, SIGN_OUT),
     Role.DOCTOR: (
         DOCTOR_DASHBOARD,
         APPOINTMENTS,
@@ -69,7 +72,7 @@ ROLE_NAV: dict[Role, tuple[NavItem, ...]] = {
         SIGN_OUT,
     ),
     Role.REFERRING_DOCTOR: (DASHBOARD, APPOINTMENTS, PROFILE, SIGN_OUT),
-    Role.CLINIC_STAFF: (DASHBOARD, APPOINTMENTS, MANAGE, ANALYTICS, PROFILE, SIGN_OUT),
+    Role.CLINIC_STAFF: (DASHBOARD, DESK, APPOINTMENTS, MANAGE, ANALYTICS, PROFILE, SIGN_OUT),
     Role.BILLING_STAFF: (BILLING, REVENUE, PROFILE, SIGN_OUT),
     Role.ANALYTICS_STAFF: (ANALYTICS, REVENUE, FEEDBACK, PROFILE, SIGN_OUT),
     Role.ADMIN: (
@@ -80,6 +83,7 @@ ROLE_NAV: dict[Role, tuple[NavItem, ...]] = {
         SERVICES,
         CLINICS,
         APPOINTMENTS,
+        DESK,
         BILLING,
         ANALYTICS,
         REVENUE,
