@@ -9,6 +9,11 @@ from mediconnect.features.admin import audit_page as _admin_audit  # noqa: F401 
 from mediconnect.features.admin import users_page as _admin_users  # noqa: F401 - registers /admin/users/
 from mediconnect.features.auth import dashboard as _dashboard  # noqa: F401 - registers /dashboard/
 from mediconnect.features.auth import pages as _auth  # noqa: F401 - registers sign-in pages
+from mediconnect.features.billing import claims_page as _billing_claims  # noqa: F401 - /billing/claims/
+from mediconnect.features.billing import invoice_page as _billing_invoice  # noqa: F401 - /billing/invoices/[id]/
+from mediconnect.features.billing import invoices_page as _billing_invoices  # noqa: F401 - /billing/invoices/
+from mediconnect.features.billing import my_invoices_page as _my_invoices  # noqa: F401 - /billing/my-invoices/
+from mediconnect.features.billing import receipt_page as _billing_receipt  # noqa: F401 - /billing/receipts/[id]/
 from mediconnect.features.landing import page as _landing  # noqa: F401 - registers its pages
 from mediconnect.features.profile import page as _profile  # noqa: F401 - registers /profile/
 from mediconnect.features.shell import not_found as _not_found  # noqa: F401 - registers the 404 page
