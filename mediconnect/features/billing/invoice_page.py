@@ -112,7 +112,7 @@ def _summary() -> rx.Component:
             width="100%",
         ),
         size="2",
-        flex="1 1 18em",
+        width="100%",
     )
 
 
@@ -145,8 +145,7 @@ def _lines() -> rx.Component:
             min_width="480px",
         ),
         spacing="2",
-        flex="2 1 26em",
-        min_width="0",
+        width="100%",
     )
 
 
@@ -318,7 +317,7 @@ def _claim_panel() -> rx.Component:
             width="100%",
         ),
         size="2",
-        flex="1 1 18em",
+        width="100%",
         data_testid="claim-panel",
     )
 
@@ -331,12 +330,13 @@ def _content() -> rx.Component:
             form_alert(S.notice, kind="error", test_id="invoice-notice"),
             form_alert(S.notice, kind="success", test_id="invoice-notice"),
         ),
-        rx.flex(_lines(), _summary(), spacing="4", wrap="wrap", width="100%", align="start"),
-        rx.flex(
-            rx.box(_payments(), flex="2 1 30em", min_width="0"),
-            rx.cond(S.can_manage, _claim_panel()),
-            spacing="4",
-            wrap="wrap",
+        # Two columns from 1024px up (what was charged and paid | who pays, the claim); one
+        # column below.
+        rx.grid(
+            rx.vstack(_lines(), _payments(), spacing="5", width="100%", min_width="0"),
+            rx.vstack(_summary(), rx.cond(S.can_manage, _claim_panel()), spacing="4", width="100%"),
+            columns=rx.breakpoints(initial="1", md="minmax(0, 2fr) minmax(18em, 1fr)"),
+            spacing="5",
             width="100%",
             align="start",
         ),

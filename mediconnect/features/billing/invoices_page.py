@@ -145,7 +145,7 @@ def _row(row: rx.Var) -> rx.Component:
         rx.table.cell(status_badge(row["status"], row["status_label"], INVOICE_STATUS_COLORS)),
         amount_cell(row["total"]),
         amount_cell(row["paid"], display=WIDE_ONLY),
-        amount_cell(row["balance"]),
+        amount_cell(row["outstanding"]),
         rx.table.cell(
             rx.cond(row["ageing"], rx.badge(row["ageing"], variant="outline", color_scheme="gray")),
             white_space="nowrap",

@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from mediconnect.core.permissions import Principal
-from mediconnect.services import billing
+from mediconnect.services import billing_views, claims, payments
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class InvoiceFilters:
 
 
 def list_invoices(db: Session, principal: Principal, f: InvoiceFilters) -> dict[str, Any]:
-    return billing.list_invoices(
+    return billing_views.list_invoices(
         session=db,
         principal=principal,
         status=f.status,
@@ -37,13 +37,14 @@ def list_invoices(db: Session, principal: Principal, f: InvoiceFilters) -> dict[
         search=f.text or None,
         page=f.page,
         page_size=f.page_size,
+        with_payments=f.with_payments,
     )
 
 
 def clinic_options(db: Session, principal: Principal) -> list[dict[str, str]]:
     return [
         {"value": str(c["clinic_id"]), "label": str(c["name"])}
-        for c in billing.billing_clinics(session=db, principal=principal)
+        for c in billing_views.billing_clinics(session=db, principal=principal)
     ]
 
 
@@ -53,14 +54,12 @@ def list_topics(found: dict[str, Any]) -> list[str]:
 
 
 def invoice_detail(db: Session, principal: Principal, invoice_id: int) -> dict[str, Any]:
-    return billing.invoice_detail(session=db, principal=principal, invoice_id=invoice_id)
+    return billing_views.invoice_detail(session=db, principal=principal, invoice_id=invoice_id)
 
 
 def record_payment(
     db: Session, principal: Principal, *, invoice_id: int, amount: Decimal, method: str, reference: str
 ) -> dict[str, Any]:
-    from mediconnect.services import payments
-
     payment = payments.record_payment(
         session=db,
         principal=principal,
@@ -73,8 +72,6 @@ def record_payment(
 
 
 def refund(db: Session, principal: Principal, *, payment_id: int, amount: Decimal, reason: str) -> Any:
-    from mediconnect.services import payments
-
     row = payments.refund(
         session=db, principal=principal, payment_id=payment_id, amount=amount, reason=reason
     )
@@ -82,14 +79,11 @@ def refund(db: Session, principal: Principal, *, payment_id: int, amount: Decima
 
 
 def receipt(db: Session, principal: Principal, payment_id: int) -> dict[str, Any]:
-    from mediconnect.services import payments
-
-    return payments.receipt(session=db, principal=principal, payment_id=payment_id)
+    data = payments.receipt(session=db, principal=principal, payment_id=payment_id)
+    return {**data, **billing_views.receipt_extras(session=db, invoice_id=data["invoice_id"])}
 
 
 def submit_claim(db: Session, principal: Principal, invoice_id: int) -> str:
-    from mediconnect.services import claims
-
     return claims.submit_claim(session=db, principal=principal, invoice_id=invoice_id).claim_number
 
 
@@ -97,8 +91,6 @@ def decide_claim(
     db: Session, principal: Principal, *, claim_id: int, approved_amount: Decimal | None, reason: str
 ) -> str:
     """Approved (all or part) when ``approved_amount`` is given, else denied with ``reason``."""
-    from mediconnect.services import claims
-
     claim = claims.decide_claim(
         session=db,
         principal=principal,
@@ -113,8 +105,6 @@ def decide_claim(
 def mark_claim_paid(
     db: Session, principal: Principal, *, claim_id: int, amount: Decimal, reference: str
 ) -> dict[str, Any]:
-    from mediconnect.services import claims, payments
-
     payment = claims.mark_claim_paid(
         session=db, principal=principal, claim_id=claim_id, paid_amount=amount, reference=reference or None
     )
@@ -122,6 +112,6 @@ def mark_claim_paid(
 
 
 def list_claims(db: Session, principal: Principal, *, status: str | None, page: int, page_size: int) -> Any:
-    from mediconnect.services import claims
-
-    return claims.list_claims(session=db, principal=principal, status=status, page=page, page_size=page_size)
+    return billing_views.list_claims(
+        session=db, principal=principal, status=status, page=page, page_size=page_size
+    )

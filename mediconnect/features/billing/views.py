@@ -39,6 +39,8 @@ class InvoiceRow(TypedDict):
     medical_aid: str
     patient_portion: str
     paid: str
+    # Still owed on the invoice (patient and scheme), and by the patient alone.
+    outstanding: str
     balance: str
     ageing: str
     overdue: bool
@@ -155,9 +157,8 @@ def invoice_row(item: dict[str, Any]) -> InvoiceRow:
         medical_aid=money(item.get("medical_aid_portion")),
         patient_portion=money(item.get("patient_portion")),
         paid=money(item.get("amount_paid")),
-        balance=money(
-            item.get("outstanding") if item.get("outstanding") is not None else item.get("balance")
-        ),
+        outstanding=money(item.get("outstanding")),
+        balance=money(item.get("balance")),
         ageing=_s(item.get("ageing_bucket")),
         overdue=bool(item.get("overdue")),
         href=f"/billing/invoices/{invoice_id}/",
