@@ -95,7 +95,7 @@ def payment_dialog() -> rx.Component:
                         max_length=64,
                         auto_complete="off",
                     ),
-                    _buttons("Record payment", S.busy == "pay", S.set_pay_open(False)),
+                    _buttons("Save payment", S.busy == "pay", S.set_pay_open(False)),
                     spacing="4",
                     width="100%",
                 ),
@@ -228,7 +228,7 @@ def claim_paid_dialog() -> rx.Component:
                     _field(
                         "Remittance reference", "reference", S.paid_errors, max_length=64, hint="Optional."
                     ),
-                    _buttons("Save payment", S.busy == "claim_paid", S.set_paid_open(False)),
+                    _buttons("Save remittance", S.busy == "claim_paid", S.set_paid_open(False)),
                     spacing="4",
                     width="100%",
                 ),
