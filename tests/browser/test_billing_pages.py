@@ -89,6 +89,7 @@ def sign_in_to(page: Page, base: str, path: str, email: str) -> None:
 def shot(page: Page, artifacts: Path, name: str) -> None:
     size = page.viewport_size or WIDE
     page.wait_for_timeout(300)
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=artifacts / f"billing-{name}-{size['width']}x{size['height']}.png", full_page=True)
 
 

@@ -151,23 +151,30 @@ def _lines() -> rx.Component:
 
 def _payment_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.text(row["when"], size="2"), white_space="nowrap"),
-        rx.table.cell(rx.text(row["method_label"], size="2")),
+        rx.table.cell(rx.text(row["when"], size="2"), min_width="7.5em"),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(row["method_label"], size="2"),
+                rx.text(row["reference"], size="1", color=MUTED, style={"overflowWrap": "anywhere"}),
+                spacing="0",
+            ),
+            max_width="12em",
+        ),
         amount_cell(row["amount"]),
         rx.table.cell(status_badge(row["status"], row["status_label"], PAYMENT_STATUS_COLORS)),
         rx.table.cell(
-            rx.text(row["reference"], size="1", color=MUTED, style={"overflowWrap": "anywhere"}),
-            max_width="12em",
-        ),
-        rx.table.cell(
-            rx.hstack(
+            rx.flex(
                 rx.cond(
                     row["receipt_href"],
                     rx.link(
-                        rx.button(
-                            rx.icon("receipt", size=14), row["receipt_number"], variant="soft", size="1"
+                        rx.hstack(
+                            rx.icon("receipt", size=14),
+                            rx.text(row["receipt_number"]),
+                            spacing="1",
+                            align="center",
                         ),
                         href=row["receipt_href"],
+                        size="1",
                         aria_label="Receipt " + row["receipt_number"].to(str),
                     ),
                 ),
@@ -175,15 +182,16 @@ def _payment_row(row: rx.Var) -> rx.Component:
                     row["can_refund"],
                     rx.button(
                         "Refund",
-                        variant="ghost",
+                        variant="soft",
                         color_scheme="red",
                         size="1",
                         on_click=S.open_refund(row["id"]),
                     ),
                 ),
                 spacing="2",
+                align="center",
+                wrap="wrap",
             ),
-            white_space="nowrap",
         ),
         align="center",
         data_testid="payment-row",
@@ -199,16 +207,15 @@ def _payments() -> rx.Component:
                 rx.table.header(
                     rx.table.row(
                         rx.table.column_header_cell("When"),
-                        rx.table.column_header_cell("Method"),
+                        rx.table.column_header_cell("Method · reference"),
                         amount_header("Amount"),
                         rx.table.column_header_cell("Status"),
-                        rx.table.column_header_cell("Reference"),
                         rx.table.column_header_cell("Receipt"),
                     )
                 ),
                 rx.table.body(rx.foreach(S.payments, _payment_row)),
                 test_id="payments-table",
-                min_width="640px",
+                min_width="560px",
             ),
             rx.text("No payments yet.", size="2", color=MUTED, data_testid="no-payments"),
         ),
@@ -301,7 +308,11 @@ def _claim_panel() -> rx.Component:
             rx.cond(
                 S.claim.length() > 0,
                 details,
-                rx.text("No claim yet.", size="2", color=MUTED),
+                rx.cond(
+                    S.has_aid_portion,
+                    rx.text("No claim yet.", size="2", color=MUTED),
+                    rx.text("Private account: no medical aid portion to claim.", size="2", color=MUTED),
+                ),
             ),
             rx.cond(
                 S.can_claim,

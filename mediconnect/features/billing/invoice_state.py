@@ -94,6 +94,7 @@ class BillingInvoiceState(rx.State):
     refunds: list[RefundRow] = []
     claim: list[ClaimRow] = []  # zero or one: the invoice's latest claim
     can_claim: bool = False
+    has_aid_portion: bool = False
     can_pay: bool = False
     # Billing staff and admins refund and handle claims; the desk (clinic staff) only takes
     # payments. This only shapes the page: the services refuse the rest whatever is sent.
@@ -157,6 +158,7 @@ class BillingInvoiceState(rx.State):
         self.claim = [claim_row({**claim, "invoice_id": data.get("invoice_id")}, tz)] if claim else []
         self._claim_id = int(claim.get("claim_id") or 0) if claim else 0
         self.can_claim = bool(data.get("can_submit_claim")) and self.can_manage
+        self.has_aid_portion = money_input(data.get("medical_aid_portion")) not in ("", "0.00")
         self.can_pay = self.status not in ("paid", "cancelled") and self.balance_value not in ("", "0.00")
         self.loaded, self.missing = True, ""
 

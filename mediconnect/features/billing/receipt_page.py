@@ -53,6 +53,8 @@ class BillingReceiptState(rx.State):
     practice_address: str = ""
     practice_contact: str = ""
     patient: str = ""
+    # A medical aid's remittance is received for the patient, not from them.
+    received_label: str = "Received from"
     invoice_number: str = ""
     paid_on: str = ""
     method: str = ""
@@ -78,6 +80,7 @@ class BillingReceiptState(rx.State):
         self.invoice_number = str(data.get("invoice_number") or "")
         self.paid_on = when(data.get("paid_at") or data.get("completed_at"), tz)
         self.method = METHOD_LABELS.get(method, label_of(method))
+        self.received_label = "Paid by the medical aid for" if method == "insurance" else "Received from"
         self.reference = str(data.get("reference") or "")
         self.amount = money(data.get("amount"))
         self.status_label = label_of(data.get("status"))
@@ -116,7 +119,7 @@ class BillingReceiptState(rx.State):
 S = BillingReceiptState
 
 
-def _row(label: str, value: rx.Var, test_id: str) -> rx.Component:
+def _row(label: str | rx.Var, value: rx.Var, test_id: str) -> rx.Component:
     return rx.flex(
         rx.text(label, size="2", color=MUTED),
         rx.text(value, size="2", weight="medium", text_align="right", data_testid=test_id),
@@ -167,7 +170,7 @@ def _receipt() -> rx.Component:
                     width="100%",
                 ),
                 rx.divider(),
-                _row("Received from", S.patient, "receipt-patient"),
+                _row(S.received_label, S.patient, "receipt-patient"),
                 _row("For invoice", S.invoice_number, "receipt-invoice"),
                 _row("Date", S.paid_on, "receipt-date"),
                 _row("Method", S.method, "receipt-method"),
