@@ -13,6 +13,7 @@ from mediconnect.features.admin.common import choice, page_heading, pager, scrol
 from mediconnect.features.auth.components import form_alert
 from mediconnect.features.billing import queries
 from mediconnect.features.billing.common import (
+    BILLING_ROLES,
     CLAIM_STATUS_COLORS,
     amount_cell,
     amount_header,
@@ -22,7 +23,6 @@ from mediconnect.features.billing.common import (
     stat,
     status_badge,
 )
-from mediconnect.features.billing.invoices_page import BILLING_ROLES
 from mediconnect.features.billing.views import ClaimRow, Option, claim_row
 from mediconnect.features.shell.state import private_state
 from mediconnect.features.shell.template import page
@@ -54,7 +54,9 @@ class BillingClaimsState(rx.State):
         status = None if self.status_filter == "all" else self.status_filter
         page = self.page
         outcome = await billing_call(
-            self, lambda db, p: queries.list_claims(db, p, status=status, page=page, page_size=PAGE_SIZE)
+            self,
+            lambda db, p: queries.list_claims(db, p, status=status, page=page, page_size=PAGE_SIZE),
+            roles=BILLING_ROLES,
         )
         if outcome.redirect is not None:
             self.reset()

@@ -11,7 +11,7 @@ person (bad input, a refused transition), or a redirect (to sign in, or away).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -22,12 +22,19 @@ import reflex as rx
 from sqlmodel import Session
 
 from mediconnect.core.db import session_scope
-from mediconnect.core.errors import AuthError, AuthErrorCode, DashboardError
+from mediconnect.core.errors import AuthError, AuthErrorCode, DashboardError, DashErrorCode
 from mediconnect.core.permissions import Principal, principal_for
 from mediconnect.features.shell.state import DENIED_REDIRECT, current_user, login_url
-from mediconnect.models.users import User
+from mediconnect.models.users import Role, User
 
 T = TypeVar("T")
+# Who each billing page is for (the page decorator and every handler use the same sets).
+BILLING_ROLES = frozenset({Role.BILLING_STAFF, Role.ADMIN})
+# The front desk (clinic staff) opens an invoice of its clinic to take a payment
+# (services.payments: require_desk_payment / require_invoice_read), nothing else.
+DESK_ROLES = BILLING_ROLES | {Role.CLINIC_STAFF}
+RECEIPT_ROLES = DESK_ROLES | {Role.PATIENT}
+PATIENT_ROLES = frozenset({Role.PATIENT})
 CENTS = Decimal("0.01")
 DEFAULT_TZ = "Africa/Johannesburg"
 # The most one payment or refund may be: a typo guard (R 1 million), far above any scan.
@@ -61,22 +68,31 @@ def _service_error(exc: Exception) -> tuple[str, str, str] | None:
     return None
 
 
-def _as_user(user_id: int, work: Callable[[Session, Principal], T]) -> T:
+def _as_user(user_id: int, roles: frozenset[Role], work: Callable[[Session, Principal], T]) -> T:
     with session_scope() as db:
         user = db.get(User, user_id)
         if user is None:
             raise AuthError(AuthErrorCode.ACCOUNT_INACTIVE)
-        return work(db, principal_for(db, user=user))
+        principal = principal_for(db, user=user)
+        if principal.role not in roles:
+            # Not this page's audience, whatever the services would let them read elsewhere.
+            raise DashboardError(
+                DashErrorCode.DASH_002, f"role {principal.role.value} has no billing page here"
+            )
+        return work(db, principal)
 
 
-async def billing_call(state: rx.State, work: Callable[[Session, Principal], T]) -> Outcome[T]:
+async def billing_call(
+    state: rx.State, work: Callable[[Session, Principal], T], *, roles: Iterable[Role]
+) -> Outcome[T]:
     """Run ``work(session, principal)`` for the tab's signed-in user, off the event loop; the
-    session commits when ``work`` returns and rolls back when it raises."""
+    session commits when ``work`` returns and rolls back when it raises. ``roles``: who the
+    page (or the action) is for; anyone else is sent away before any service is asked."""
     user = await current_user(state)
     if user is None:
         return Outcome(redirect=rx.redirect(login_url(state.router.url.path), replace=True))
     try:
-        value = await asyncio.to_thread(_as_user, user.id, work)
+        value = await asyncio.to_thread(_as_user, user.id, frozenset(roles), work)
     except DashboardError:
         # Not theirs, or not their role: the same answer whether the invoice exists or not.
         return Outcome(redirect=rx.redirect(DENIED_REDIRECT, replace=True))

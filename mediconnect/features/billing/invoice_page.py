@@ -9,6 +9,7 @@ from mediconnect.features.admin.common import scroll_table
 from mediconnect.features.auth.components import form_alert
 from mediconnect.features.billing.common import (
     CLAIM_STATUS_COLORS,
+    DESK_ROLES,
     INVOICE_STATUS_COLORS,
     PAYMENT_STATUS_COLORS,
     amount_cell,
@@ -25,7 +26,6 @@ from mediconnect.features.billing.invoice_dialogs import (
 )
 from mediconnect.features.billing.invoice_state import BillingInvoiceState
 from mediconnect.features.shell.template import page
-from mediconnect.models.users import Role
 
 S = BillingInvoiceState
 MUTED = rx.color("gray", 11)
@@ -361,12 +361,7 @@ def _content() -> rx.Component:
     )
 
 
-# Clinic staff open it from the front desk to take a payment (services.payments lets the desk
-# of the invoice's clinic take payments and print receipts, nothing else).
-INVOICE_ROLES = {Role.BILLING_STAFF, Role.ADMIN, Role.CLINIC_STAFF}
-
-
-@page(route="/billing/invoices/[invoice_id]/", title="Invoice", roles=INVOICE_ROLES, on_load=S.load)
+@page(route="/billing/invoices/[invoice_id]/", title="Invoice", roles=DESK_ROLES, on_load=S.load)
 def billing_invoice() -> rx.Component:
     return rx.cond(
         S.loaded,

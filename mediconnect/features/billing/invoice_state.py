@@ -16,7 +16,9 @@ import reflex as rx
 from mediconnect.features import live
 from mediconnect.features.billing import queries
 from mediconnect.features.billing.common import (
+    BILLING_ROLES,
     DESK_METHODS,
+    DESK_ROLES,
     METHOD_LABELS,
     REFERENCE_REQUIRED,
     billing_call,
@@ -40,9 +42,7 @@ from mediconnect.features.billing.views import (
     refund_row,
 )
 from mediconnect.features.shell.state import private_state
-from mediconnect.models.users import Role
 
-MANAGER_ROLES = frozenset({Role.BILLING_STAFF, Role.ADMIN})
 METHOD_OPTIONS: list[Option] = [Option(value=m, label=METHOD_LABELS[m]) for m in DESK_METHODS]
 
 
@@ -169,7 +169,9 @@ class BillingInvoiceState(rx.State):
             self.missing, self.loaded = "There is no such invoice.", True
             return
         outcome = await billing_call(
-            self, lambda db, p: (queries.invoice_detail(db, p, invoice_id), p.role in MANAGER_ROLES)
+            self,
+            lambda db, p: (queries.invoice_detail(db, p, invoice_id), p.role in BILLING_ROLES),
+            roles=DESK_ROLES,
         )
         if outcome.redirect is not None:
             self.reset()
@@ -195,10 +197,11 @@ class BillingInvoiceState(rx.State):
         self.reset()
         return await self._fetch()
 
-    async def _act(self, work, done) -> tuple[Any, dict[str, str]]:  # type: ignore[no-untyped-def]
-        """Run a write; on success say ``done(value)`` and reload. Returns (redirect, errors):
-        a refusal's message under the field the service named, else under "form"."""
-        outcome = await billing_call(self, work)
+    async def _act(self, work, done, roles=BILLING_ROLES) -> tuple[Any, dict[str, str]]:  # type: ignore[no-untyped-def]
+        """Run a write as one of ``roles``; on success say ``done(value)`` and reload. Returns
+        (redirect, errors): a refusal's message under the field the service named, else
+        under "form"."""
+        outcome = await billing_call(self, work, roles=roles)
         if outcome.redirect is not None:
             self.reset()
             return outcome.redirect, {}
@@ -249,6 +252,7 @@ class BillingInvoiceState(rx.State):
                 db, p, invoice_id=invoice_id, amount=amount, method=method, reference=reference
             ),
             _payment_done,
+            roles=DESK_ROLES,
         )
         self.busy = ""
         if errors:

@@ -8,6 +8,7 @@ import reflex as rx
 from mediconnect.features.admin.common import choice, page_heading, pager, scroll_table
 from mediconnect.features.auth.components import form_alert
 from mediconnect.features.billing.common import (
+    BILLING_ROLES,
     INVOICE_STATUS_COLORS,
     amount_cell,
     amount_header,
@@ -17,10 +18,8 @@ from mediconnect.features.billing.common import (
 )
 from mediconnect.features.billing.invoices_state import STATUS_OPTIONS, BillingInvoicesState
 from mediconnect.features.shell.template import page
-from mediconnect.models.users import Role
 
 S = BillingInvoicesState
-BILLING_ROLES = {Role.BILLING_STAFF, Role.ADMIN}
 WIDE_ONLY = rx.breakpoints(initial="none", md="table-cell")
 
 

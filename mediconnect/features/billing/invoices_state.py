@@ -13,7 +13,7 @@ import reflex as rx
 
 from mediconnect.features import live
 from mediconnect.features.billing import queries
-from mediconnect.features.billing.common import billing_call, money, text_of
+from mediconnect.features.billing.common import BILLING_ROLES, billing_call, money, text_of
 from mediconnect.features.billing.views import InvoiceRow, Option, invoice_row
 from mediconnect.features.shell.state import private_state
 from mediconnect.models.billing import InvoiceStatus
@@ -61,7 +61,7 @@ class BillingInvoicesState(rx.State):
             options = queries.clinic_options(db, principal) if with_options else None
             return found, options
 
-        outcome = await billing_call(self, work)
+        outcome = await billing_call(self, work, roles=BILLING_ROLES)
         if outcome.redirect is not None:
             self.reset()
             return outcome.redirect

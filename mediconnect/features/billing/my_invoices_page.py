@@ -16,6 +16,7 @@ from mediconnect.features.auth.components import form_alert
 from mediconnect.features.billing import queries
 from mediconnect.features.billing.common import (
     INVOICE_STATUS_COLORS,
+    PATIENT_ROLES,
     billing_call,
     busy_spinner,
     status_badge,
@@ -23,7 +24,6 @@ from mediconnect.features.billing.common import (
 from mediconnect.features.billing.views import InvoiceRow, invoice_row
 from mediconnect.features.shell.state import private_state
 from mediconnect.features.shell.template import page
-from mediconnect.models.users import Role
 
 PAGE_SIZE = 10
 MUTED = rx.color("gray", 11)
@@ -169,7 +169,7 @@ def _card(item: rx.Var) -> rx.Component:
     )
 
 
-@page(route="/billing/my-invoices/", title="My invoices", roles={Role.PATIENT}, on_load=S.load)
+@page(route="/billing/my-invoices/", title="My invoices", roles=PATIENT_ROLES, on_load=S.load)
 def my_invoices() -> rx.Component:
     return rx.cond(
         S.loaded,

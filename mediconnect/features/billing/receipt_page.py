@@ -12,6 +12,7 @@ import reflex as rx
 from mediconnect.features.billing import queries
 from mediconnect.features.billing.common import (
     METHOD_LABELS,
+    RECEIPT_ROLES,
     billing_call,
     busy_spinner,
     label_of,
@@ -24,8 +25,6 @@ from mediconnect.features.shell.state import private_state
 from mediconnect.features.shell.template import page
 from mediconnect.models.users import Role
 
-# The desk (clinic staff) prints receipts for its clinic's invoices too (require_invoice_read).
-RECEIPT_ROLES = {Role.BILLING_STAFF, Role.ADMIN, Role.CLINIC_STAFF, Role.PATIENT}
 MUTED = rx.color("gray", 11)
 # The top bar, footer and buttons stay off paper.
 PRINT_CSS = """
@@ -103,7 +102,9 @@ class BillingReceiptState(rx.State):
             self.missing, self.loaded = "There is no such receipt.", True
             return None
         outcome = await billing_call(
-            self, lambda db, p: (queries.receipt(db, p, payment_id), p.role is Role.PATIENT)
+            self,
+            lambda db, p: (queries.receipt(db, p, payment_id), p.role is Role.PATIENT),
+            roles=RECEIPT_ROLES,
         )
         if outcome.redirect is not None:
             self.reset()

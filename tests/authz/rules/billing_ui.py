@@ -50,8 +50,10 @@ def invoice_path(ctx: Ctx) -> str:
 
 
 def _load_first(ctx: Ctx) -> list[tuple[str, dict[str, Any]]]:
-    """Load the invoice page first, as a browser would before any action on it."""
-    return [("BillingInvoiceState.load", {})]
+    """Billing staff and admins load the invoice first, as the browser does before acting on
+    it (the claim id the claim actions use comes from that load). Other roles call the action
+    cold: the front desk could load the invoice, but its data is not what is judged here."""
+    return [("BillingInvoiceState.load", {})] if ctx.subject.role in BILLING else []
 
 
 def _form(**values: str):  # type: ignore[no-untyped-def]
