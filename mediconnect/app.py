@@ -14,6 +14,8 @@ from mediconnect.features.billing import invoice_page as _billing_invoice  # noq
 from mediconnect.features.billing import invoices_page as _billing_invoices  # noqa: F401 - /billing/invoices/
 from mediconnect.features.billing import my_invoices_page as _my_invoices  # noqa: F401 - /billing/my-invoices/
 from mediconnect.features.billing import receipt_page as _billing_receipt  # noqa: F401 - /billing/receipts/[id]/
+from mediconnect.features.catalog import clinic_page as _manage_clinics  # noqa: F401 - registers /manage/clinics/
+from mediconnect.features.catalog import services_page as _manage_services  # noqa: F401 - registers /manage/services/
 from mediconnect.features.landing import page as _landing  # noqa: F401 - registers its pages
 from mediconnect.features.profile import page as _profile  # noqa: F401 - registers /profile/
 from mediconnect.features.shell import not_found as _not_found  # noqa: F401 - registers the 404 page

@@ -13,7 +13,7 @@ from mediconnect.core.settings import get_settings
 
 def make_celery() -> Celery:
     settings = get_settings()
-    app = Celery("mediconnect", include=["workers.system"])
+    app = Celery("mediconnect", include=["workers.system", "workers.booking"])
     app.conf.update(
         broker_url=settings.REDIS_URL or "memory://",
         result_backend=settings.REDIS_URL or "cache+memory://",
@@ -29,6 +29,9 @@ def make_celery() -> Celery:
         enable_utc=True,
         broker_connection_retry_on_startup=True,
         result_expires=3600,
+        beat_schedule={
+            "expire-waitlist-offers": {"task": "booking.expire_waitlist_offers", "schedule": 120.0},
+        },
     )
     return app
 

@@ -20,10 +20,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Match, Route
 
-from mediconnect.api import auth, health, oidc
+from mediconnect.api import appointments, auth, availability, billing, health, oidc
 from mediconnect.api.auth_guard import EXCEPTION_HANDLERS, check_marked, public
 
-ROUTE_MODULES: tuple[ModuleType, ...] = (health, auth, oidc)
+ROUTE_MODULES: tuple[ModuleType, ...] = (
+    health,
+    auth,
+    oidc,
+    availability,  # scheduling
+    appointments,  # scheduling
+    billing,  # billing
+)
 
 _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 

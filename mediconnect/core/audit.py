@@ -8,10 +8,13 @@ a deleted row and an inserted row (the next row's ``prev_hash`` no longer links)
 Appends are serialised so that concurrent writers never fork the chain (two rows naming the
 same predecessor):
 
-* PostgreSQL: ``pg_advisory_xact_lock`` on one fixed key, then read the tail and insert. The
-  lock is held until the caller's transaction ends, so the next writer's tail read (a new
-  statement, hence a new snapshot under READ COMMITTED) sees this row. REPEATABLE READ and
-  SERIALIZABLE take their snapshot before the lock could be granted, so they are refused.
+* PostgreSQL: rows are queued on the session and written just before it commits
+  (``flush_pending``): ``pg_advisory_xact_lock`` on one fixed key, then read the tail and
+  insert. The lock is the transaction's last and is held only through its commit, so the next
+  writer's tail read (a new statement, hence a new snapshot under READ COMMITTED) sees these
+  rows, and the lock never waits in a cycle with the transaction's other row locks. REPEATABLE
+  READ and SERIALIZABLE take their snapshot before the lock could be granted, so they are
+  refused.
 * SQLite: the tail read and the insert are ONE statement (``INSERT ... SELECT`` with the hash
   computed by a Python function registered on the connection). A write statement takes the
   database write lock before it reads, so it always reads the newest tail; if the caller's
@@ -43,6 +46,7 @@ from sqlalchemy.orm import Mapper, ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col
 
+from mediconnect.core.after_commit import TransactionQueue
 from mediconnect.core.permissions import Principal
 from mediconnect.models.audit import AuditLog
 from mediconnect.models.base import UTCDateTime, utcnow
@@ -174,7 +178,32 @@ def _tail_hash_query() -> sa.Select[str]:
     return sa.select(col(AuditLog.row_hash)).order_by(col(AuditLog.id).desc()).limit(1)
 
 
+_pending = TransactionQueue("audit")
+
+
 def _append_postgresql(session: Session, fields: dict[str, Any], occurred_at: datetime | None) -> AuditLog:
+    """Queue the row; ``flush_pending`` links and writes it just before the transaction commits.
+
+    The chain lock is therefore the LAST lock a transaction takes and is held only while it
+    commits. Taken when ``record`` is called, it was held through the rest of the work (a
+    booking's inserts, waits on other bookings' rows) and formed deadlock cycles with them.
+    """
+    fields["occurred_at"] = occurred_at or utcnow()
+    canonical_json(fields)  # bad values fail here, in the caller, not later at commit
+    row = AuditLog(**fields, prev_hash="", row_hash="")
+    _pending.add(session, row)
+    return row
+
+
+def flush_pending(session: OrmSession) -> None:
+    """Write this session's queued audit rows now (PostgreSQL), linked in order to the tail.
+
+    Runs by itself before every commit and before any ORM query that reads ``AuditLog`` in the
+    same session; call it directly only to see ids and hashes before committing.
+    """
+    rows: list[AuditLog] = _pending.take(session)
+    if not rows:
+        return
     # One round trip: wait for the chain lock, and learn the isolation level we run under.
     _, level = (
         session.connection()
@@ -189,11 +218,18 @@ def _append_postgresql(session: Session, fields: dict[str, Any], occurred_at: da
     if level != "read committed":
         raise RuntimeError(f"audit.record needs READ COMMITTED (this transaction is {level}): it would fork")
     prev_hash = session.scalar(_tail_hash_query()) or GENESIS_HASH
-    fields["occurred_at"] = occurred_at or utcnow()
-    row = AuditLog(**fields, prev_hash=prev_hash, row_hash=compute_hash(prev_hash, canonical_json(fields)))
-    session.add(row)
+    for row in rows:
+        fields = {name: getattr(row, name) for name in HASHED_FIELDS}
+        row.prev_hash = prev_hash
+        row.row_hash = prev_hash = compute_hash(prev_hash, canonical_json(fields))
+        session.add(row)
     session.flush()
-    return row
+
+
+@event.listens_for(OrmSession, "before_commit")
+def _flush_before_commit(session: OrmSession) -> None:
+    if not session.in_nested_transaction():  # not for a SAVEPOINT being released
+        flush_pending(session)
 
 
 def _sqlite_hash(prev_hash: str, payload: str) -> str:
@@ -238,6 +274,7 @@ def verify_chain(session: Session, *, batch_size: int = 2000) -> VerificationRes
     """Walk the whole table in id order; stop at the first row that does not verify."""
     columns = [col(AuditLog.id), col(AuditLog.prev_hash), col(AuditLog.row_hash)]
     columns += [AuditLog.__table__.c[name] for name in HASHED_FIELDS]  # type: ignore[attr-defined]
+    flush_pending(session)
     expected_prev, checked = GENESIS_HASH, 0
     last_id: int | None = None
     conn = session.connection()
@@ -285,5 +322,11 @@ event.listen(AuditLog, "before_delete", _refuse_change)
 @event.listens_for(OrmSession, "do_orm_execute")
 def _refuse_bulk_change(state: ORMExecuteState) -> None:
     mapper = state.bind_mapper
+    if (
+        state.is_select
+        and _pending.pending(state.session)
+        and any(m.class_ is AuditLog for m in state.all_mappers)
+    ):
+        flush_pending(state.session)  # reading the trail in the same session sees its own rows
     if (state.is_update or state.is_delete) and mapper is not None and mapper.class_ is AuditLog:
         raise AuditLogImmutableError("audit_log is append-only: bulk UPDATE/DELETE refused")

@@ -24,18 +24,17 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 import redis
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session as OrmSession
 
+from mediconnect.core.after_commit import TransactionQueue
 from mediconnect.core.settings import get_settings
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "mediconnect:events"
-_PENDING_KEY = "mediconnect_pending_events"
 # A process id for this interpreter: lets a listener tell its own events from others'.
 ORIGIN = uuid.uuid4().hex[:12]
 
@@ -105,9 +104,7 @@ def make_event(name: str, **ids: IdValue | date | None) -> DomainEvent:
 def publish(session: OrmSession, name: str, **ids: IdValue | date | None) -> DomainEvent:
     """Queue ``name`` to go out when ``session`` commits. Returns the (not yet sent) event."""
     evt = make_event(name, **ids)
-    if not session.in_transaction():
-        session.connection()  # begin, so the commit or rollback that settles the event fires
-    session.info.setdefault(_PENDING_KEY, []).append(evt)
+    _pending.add(session, evt)
     return evt
 
 
@@ -119,21 +116,16 @@ def publish_now(evt: DomainEvent) -> None:
 # --------------------------------------------------------------------------- after commit
 
 
+_pending = TransactionQueue("events")
+
+
 @sa_event.listens_for(OrmSession, "after_commit")
 def _after_commit(session: OrmSession) -> None:
-    pending = session.info.pop(_PENDING_KEY, None)
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT released: the transaction has not committed yet
+    pending = _pending.take(session)
     if pending:
         _dispatch(pending)
-
-
-@sa_event.listens_for(OrmSession, "after_rollback")
-def _after_rollback(session: OrmSession) -> None:
-    session.info.pop(_PENDING_KEY, None)
-
-
-@sa_event.listens_for(OrmSession, "after_soft_rollback")
-def _after_soft_rollback(session: OrmSession, previous_transaction: Any) -> None:
-    session.info.pop(_PENDING_KEY, None)
 
 
 # --------------------------------------------------------------------------- hooks and the bus

@@ -556,3 +556,62 @@ def require_clinic(session: Session, *, principal: Principal, clinic_id: int) ->
         raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not view clinics")
     if not can_access_clinic(session, principal=principal, clinic_id=clinic_id):
         raise DashboardError(DashErrorCode.DASH_006, "not associated with this clinic")
+
+
+# --------------------------------------------------------------------------------------------
+# Billing at the front desk and the payment summary (issue 4, helper "billing").
+#
+# Invoices are billing staff's (INVOICE_ACTIONS). Two narrow additions, both through the
+# predicates above so lists and single fetches agree:
+# * the payment summary of an appointment: whoever may read the appointment AND has a billing
+#   interest in it (the patient, clinic staff at its clinic, billing staff, admin). Doctors and
+#   referring doctors read appointments for clinical reasons, not their bills.
+# * the front desk: clinic staff take payments and print receipts for invoices of their own
+#   clinics' appointments (never refunds or claims, which stay with billing staff and admin).
+
+PAYMENT_SUMMARY_ROLES = frozenset({Role.ADMIN, Role.PATIENT, Role.CLINIC_STAFF, Role.BILLING_STAFF})
+DESK_PAYMENT_ROLES = frozenset({Role.ADMIN, Role.BILLING_STAFF, Role.CLINIC_STAFF})
+
+
+def require_payment_summary(session: Session, *, principal: Principal, appointment_id: int) -> None:
+    if principal.role not in PAYMENT_SUMMARY_ROLES:
+        raise DashboardError(
+            DashErrorCode.DASH_002, f"role {principal.role.value} may not view payment summaries"
+        )
+    require_appointment(session, principal=principal, appointment_id=appointment_id, action=Action.READ)
+
+
+def _desk_invoice(session: Session, principal: Principal, invoice_id: int) -> bool:
+    """Clinic staff: an invoice of one of their current clinics."""
+    return _exists(session, Invoice.id, invoice_id, _in(Invoice.clinic_id, principal.clinic_ids))
+
+
+def require_desk_payment(session: Session, *, principal: Principal, invoice_id: int) -> None:
+    """Take a payment against the invoice: billing staff / admin (invoice write) or the desk."""
+    if principal.role not in DESK_PAYMENT_ROLES:
+        raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not take payments")
+    if principal.role is Role.CLINIC_STAFF:
+        if not _desk_invoice(session, principal, invoice_id):
+            raise DashboardError(DashErrorCode.DASH_006, "not associated with this invoice")
+        return
+    require_invoice(session, principal=principal, invoice_id=invoice_id, action=Action.WRITE)
+
+
+def require_invoice_read(session: Session, *, principal: Principal, invoice_id: int) -> None:
+    """Read an invoice, its payments and receipts: invoice readers, or the desk of its clinic."""
+    if principal.role is Role.CLINIC_STAFF:
+        if not _desk_invoice(session, principal, invoice_id):
+            raise DashboardError(DashErrorCode.DASH_006, "not associated with this invoice")
+        return
+    require_invoice(session, principal=principal, invoice_id=invoice_id, action=Action.READ)
+
+
+def require_invoice_role(*, principal: Principal, action: Action | str) -> None:
+    """The role check alone, for routes that find the invoice through a payment or a claim: a
+    role that may never do this is told so (DASH_002) before anything is looked up."""
+    _require_role(INVOICE_ACTIONS, principal, _object_action(action), "invoices")
+
+
+def require_receipt_role(*, principal: Principal) -> None:
+    if principal.role is not Role.CLINIC_STAFF:
+        require_invoice_role(principal=principal, action=Action.READ)

@@ -6,7 +6,8 @@ A start time is offered when, for the whole of ``[start, start + duration)``:
   (``ClinicClosure``); the slot ends by closing time;
 * the service is active; a room of its ``room_type`` at the clinic is active and free; when
   ``requires_equipment``, an *operational* piece of its modality is free too (equipment that
-  stands in a room is booked with that room; equipment with no room goes with any room);
+  stands in a room is booked with that room; equipment with no room, or of a portable modality
+  (ultrasound, ECG), also goes with any other room of the type);
 * no maintenance window (scheduled or in progress) covers the room, the equipment, or the
   clinic as a whole (a window with neither room nor equipment);
 * the right person is on duty (``DutyShift``, not cancelled, covering the whole slot):
@@ -60,6 +61,9 @@ LEAD_TIME = timedelta(hours=1)
 NEAREST_HORIZON_DAYS = 14
 FREED_STATUSES = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
 _DOCTOR_MODALITIES = frozenset({Modality.CONSULTATION, Modality.ECG})
+# Carts and probes: wheeled to any room of the service's type (an ultrasound-guided biopsy in
+# the procedure room); fixed scanners only serve the room they stand in.
+PORTABLE_MODALITIES = frozenset({Modality.ULTRASOUND, Modality.ECG})
 
 Interval = tuple[datetime, datetime]
 
@@ -120,9 +124,18 @@ def _day_bounds(clinic: Clinic, day: date, opens: time, closes: time) -> Interva
 
 
 def day_plan(
-    *, session: Session, clinic_id: int, service_id: int, day: date, now: datetime | None = None
+    *,
+    session: Session,
+    clinic_id: int,
+    service_id: int,
+    day: date,
+    now: datetime | None = None,
+    ignore_appointment_id: int | None = None,
 ) -> DayPlan:
-    """The grid of that day and its free slots (``day_slots`` is ``day_plan(...).free``)."""
+    """The grid of that day and its free slots (``day_slots`` is ``day_plan(...).free``).
+
+    ``ignore_appointment_id``: an appointment being rescheduled, whose resources count as free.
+    """
     empty = DayPlan((), ())
     service = session.get(Service, service_id)
     clinic = session.get(Clinic, clinic_id)
@@ -150,7 +163,7 @@ def day_plan(
         t += STEP
     if not grid:
         return empty
-    free = _free_slots(session, clinic_id, service, grid, duration, open_at, close_at)
+    free = _free_slots(session, clinic_id, service, grid, duration, open_at, close_at, ignore_appointment_id)
     return DayPlan(tuple(grid), tuple(free))
 
 
@@ -162,6 +175,7 @@ def _free_slots(
     duration: timedelta,
     open_at: datetime,
     close_at: datetime,
+    ignore_appointment_id: int | None = None,
 ) -> list[Slot]:
     rooms = session.exec(
         select(Room.id)
@@ -186,11 +200,12 @@ def _free_slots(
             .order_by(col(Equipment.id))
         ).all()
         pairs = []
+        portable = service.modality in PORTABLE_MODALITIES
         for eq_id, eq_room in equipment:
-            if eq_room is None:
-                pairs.extend((r, eq_id) for r in room_ids)
-            elif eq_room in room_ids:
-                pairs.append((eq_room, eq_id))
+            if eq_room in room_ids:
+                pairs.append((eq_room, eq_id))  # its own room first
+            if eq_room is None or portable:
+                pairs.extend((r, eq_id) for r in room_ids if r != eq_room)
         if not pairs:
             return []
 
@@ -248,6 +263,7 @@ def _free_slots(
 
     doctor_ids = sorted(doctor_shifts) if needs_doctor(service) else []
     holders = [col(Appointment.clinic_id) == clinic_id]
+    ignore = [col(Appointment.id) != ignore_appointment_id] if ignore_appointment_id is not None else []
     if doctor_ids:  # a doctor booked at another clinic is busy here too
         holders.append(col(Appointment.doctor_id).in_(doctor_ids))
     for room_id, eq_id, doc_id, s, e in session.execute(
@@ -259,6 +275,7 @@ def _free_slots(
             col(Appointment.scheduled_end),
         ).where(
             sa.or_(*holders),
+            *ignore,
             col(Appointment.status).not_in(FREED_STATUSES),
             col(Appointment.scheduled_start) < close_at,
             col(Appointment.scheduled_end) > open_at,

@@ -1,40 +1,47 @@
-"""Invoices: one per appointment, carrying the quote's numbers; the payment summary; the list.
+"""Invoices: one per appointment with the quote's numbers; the payment summary; the list.
 
-Amounts on an invoice: ``total = medical_aid_portion + patient_portion`` (a CHECK).
-``amount_paid`` is every completed payment (patient and insurance) less refunds. What the
-patient still owes is ``patient_portion - patient payments (net)``; a denied or partly
-approved claim moves the unapproved amount from the medical aid portion to the patient's.
+Invoice lines keep what was quoted at booking (the covered part and, separately, the
+shortfall above the scheme's tariff); the invoice's portions follow later claim decisions.
+Payments are in services/payments.py, claims in services/claims.py, the shared figures in
+services/invoice_figures.py.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from mediconnect.core import events
+from mediconnect.core import audit, events, permissions
+from mediconnect.core.errors import DashboardError, DashErrorCode
+from mediconnect.core.permissions import Action, Principal
 from mediconnect.models.appointments import Appointment
 from mediconnect.models.base import utcnow
-from mediconnect.models.billing import (
-    Claim,
-    Invoice,
-    InvoiceLine,
-    InvoiceStatus,
-    Payment,
-    PaymentMethod,
-    PaymentStatus,
-    Refund,
-)
+from mediconnect.models.billing import Invoice, InvoiceLine, InvoiceStatus
 from mediconnect.models.catalog import Service
 from mediconnect.models.clinics import Clinic
-from mediconnect.services.pricing import ZERO, Quote, cents, money
+from mediconnect.models.patients import MedicalAidScheme
+from mediconnect.models.users import Role
+from mediconnect.services import pricing
+from mediconnect.services.invoice_figures import (
+    BillingError,
+    invoice_json,
+    latest_claim,
+    summary_lines,
+)
 
-PAGE_SIZE = 50
-AGEING_BUCKETS = ("0-30", "31-60", "61-90", "90+")
+# The billing list lives in its own module; re-exported so callers find it with the rest.
+from mediconnect.services.invoice_list import list_invoices as list_invoices
+from mediconnect.services.pricing import ZERO, Quote, active_membership, authorisation_status, money
+
+# Line kinds, by the end of the description: they let the summary tell the shortfall from the
+# co-payment later. Seeded (older) invoices have one untagged line per service.
+COVERED_TAG = " (covered)"
+SHORTFALL_TAG = " (shortfall)"
+PRIVATE_TAG = " (private account)"
 
 
 def clinic_day(session: Session, *, clinic_id: int | None, at: datetime) -> date:
@@ -86,147 +93,235 @@ def create_invoice_for_appointment(*, session: Session, appointment: Appointment
     )
     session.add(invoice)
     session.flush()
-    session.add(
-        InvoiceLine(
-            invoice_id=invoice.id,
-            service_id=quote.service_id,
-            description=(service.name if service else quote.service_name)[:200],
-            quantity=1,
-            unit_price=quote.price,
-            amount=quote.price,
-            medical_aid_amount=quote.medical_aid_portion,
-            patient_amount=quote.patient_portion,
-        )
-    )
+    for line in quote_lines(quote, service.name if service else quote.service_name):
+        line.invoice_id = invoice.id
+        session.add(line)
     session.flush()
+    _audit_system(session, appointment, invoice, audit.AuditAction.CREATE, appointment.booked_by_id)
     return invoice
 
 
-# --------------------------------------------------------------------------- figures
-
-
-def payment_totals(session: Session, *, invoice_id: int) -> tuple[Decimal, Decimal]:
-    """(patient paid, insurance paid): completed or refunded payments less their refunds."""
-    refunded = (
-        sa.select(sa.func.coalesce(sa.func.sum(col(Refund.amount)), 0))
-        .where(col(Refund.payment_id) == col(Payment.id))
-        .scalar_subquery()
+def _audit_system(
+    session: Session, appointment: Appointment, invoice: Invoice, action: str, user_id: int | None
+) -> None:
+    """Invoices made or cancelled as part of a booking step, by whoever took that step."""
+    audit.record(
+        session,
+        principal_or_user_id=user_id,
+        action=action,
+        patient_id=invoice.patient_id,
+        resource_type="invoice",
+        resource_id=invoice.id,
+        detail=f"{invoice.number} for appointment {appointment.id}",
     )
-    rows = session.execute(
-        sa.select(col(Payment.method), sa.func.sum(col(Payment.amount) - refunded))
-        .where(
-            col(Payment.invoice_id) == invoice_id,
-            col(Payment.status).in_([PaymentStatus.COMPLETED, PaymentStatus.REFUNDED]),
+
+
+def _describe(name: str, tail: str) -> str:
+    return name[: 200 - len(tail)] + tail
+
+
+def quote_lines(q: Quote, name: str) -> list[InvoiceLine]:
+    """The quote as invoice lines: the covered part, and the shortfall above the tariff.
+
+    The lines keep the numbers quoted at booking; a later claim decision changes only the
+    invoice's portions, so the difference is what the claim moved to the patient.
+    """
+    if q.is_private:
+        return [_line(q, _describe(name, PRIVATE_TAG), q.price, ZERO, q.price)]
+    covered = q.price - q.shortfall
+    lines = []
+    if covered > 0:
+        lines.append(
+            _line(
+                q,
+                _describe(name, f": {(q.scheme_name or 'medical aid')[:60]}{COVERED_TAG}"),
+                covered,
+                q.medical_aid_portion,
+                q.co_payment,
+            )
         )
-        .group_by(col(Payment.method))
-    ).all()
-    patient, insurance = ZERO, ZERO
-    for method, total in rows:
-        amount = cents(Decimal(str(total or 0)))
-        if PaymentMethod(method) is PaymentMethod.INSURANCE:
-            insurance += amount
-        else:
-            patient += amount
-    return patient, insurance
+    if q.shortfall > 0:
+        lines.append(_line(q, _describe(name, SHORTFALL_TAG), q.shortfall, ZERO, q.shortfall))
+    return lines
 
 
-def patient_balance(session: Session, *, invoice: Invoice) -> Decimal:
-    assert invoice.id is not None
-    patient_paid, _ = payment_totals(session, invoice_id=invoice.id)
-    return max(ZERO, invoice.patient_portion - patient_paid)
+def _line(q: Quote, description: str, amount: Decimal, aid: Decimal, patient: Decimal) -> InvoiceLine:
+    return InvoiceLine(
+        service_id=q.service_id,
+        description=description,
+        quantity=1,
+        unit_price=amount,
+        amount=amount,
+        medical_aid_amount=aid,
+        patient_amount=patient,
+    )
 
 
-def sync_invoice(session: Session, *, invoice: Invoice) -> None:
-    """Recompute amount_paid and the status from the payments; publish invoice_updated."""
-    assert invoice.id is not None
-    patient_paid, insurance_paid = payment_totals(session, invoice_id=invoice.id)
-    invoice.amount_paid = patient_paid + insurance_paid
-    if invoice.status is not InvoiceStatus.CANCELLED:
-        if invoice.amount_paid >= invoice.total:
-            invoice.status = InvoiceStatus.PAID
-            invoice.paid_at = invoice.paid_at or utcnow()
-        elif invoice.amount_paid > 0:
-            invoice.status, invoice.paid_at = InvoiceStatus.PARTIALLY_PAID, None
-        else:
-            invoice.status, invoice.paid_at = InvoiceStatus.SENT, None
+# --------------------------------------------------------------------------- reading
+
+QUOTE_ROLES = frozenset({Role.ADMIN, Role.PATIENT, Role.CLINIC_STAFF, Role.BILLING_STAFF})
+
+
+def quote_for(
+    *, session: Session, principal: Principal, service_id: int | None, patient_id: int | None, on: date
+) -> Quote:
+    """A quote for the caller: a patient for themself; staff for a patient of theirs. Audited
+    (it reads the patient's medical aid cover and what they have used this year)."""
+    if principal.role not in QUOTE_ROLES:
+        raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not request quotes")
+    if patient_id is None:
+        if principal.patient_id is None:
+            raise BillingError("patient_required", "Say which patient the quote is for.", field="patient_id")
+        patient_id = principal.patient_id
+    permissions.require_patient(session, principal=principal, patient_id=patient_id, action=Action.READ)
+    if service_id is None:
+        raise BillingError("service_required", "Choose the service to quote.", field="service_id")
+    try:
+        result = pricing.quote(session=session, service_id=service_id, patient_id=patient_id, on=on)
+    except pricing.PricingError as exc:
+        raise BillingError(exc.code, exc.message, field="service_id") from None
+    audit.record(
+        session,
+        principal_or_user_id=principal,
+        action=audit.AuditAction.VIEW,
+        patient_id=patient_id,
+        resource_type="quote",
+        resource_id=service_id,
+        detail=f"quote for {on.isoformat()}",
+    )
+    return result
+
+
+def _today(session: Session, invoice: Invoice) -> date:
+    return clinic_day(session, clinic_id=invoice.clinic_id, at=utcnow())
+
+
+def _breakdown(session: Session, invoice: Invoice) -> dict[str, str | None]:
+    """Shortfall and co-payment as quoted (from the lines), and what claims moved since.
+
+    An invoice whose lines do not carry the kinds (seeded, older ones) has no known split of
+    the patient's part: shortfall and co-payment are then None, the portions still stand."""
+    lines = session.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)).all()
+    tags = (COVERED_TAG, SHORTFALL_TAG, PRIVATE_TAG)
+    known = bool(lines) and all(ln.description.endswith(tags) for ln in lines)
+    shortfall = sum((ln.patient_amount for ln in lines if ln.description.endswith(SHORTFALL_TAG)), ZERO)
+    co_payment = sum((ln.patient_amount for ln in lines if ln.description.endswith(COVERED_TAG)), ZERO)
+    quoted_patient = sum((ln.patient_amount for ln in lines), ZERO)
+    return {
+        "shortfall": money(shortfall) if known else None,
+        "co_payment": money(co_payment) if known else None,
+        "quoted_medical_aid_portion": money(sum((ln.medical_aid_amount for ln in lines), ZERO)),
+        "moved_to_patient_by_claim": money(max(ZERO, invoice.patient_portion - quoted_patient)),
+    }
+
+
+def _authorisation(session: Session, invoice: Invoice, service_id: int | None) -> str | None:
+    """Whether the scheme needs (and has given) pre-authorisation for this visit."""
+    if invoice.patient_id is None or service_id is None or invoice.medical_aid_portion <= 0:
+        return None if invoice.medical_aid_portion <= 0 else "not_required"
+    found = active_membership(session, patient_id=invoice.patient_id, on=invoice.due_date)
+    if found is None:
+        return None
+    membership, scheme = found
+    return authorisation_status(
+        session,
+        membership=membership,
+        scheme=scheme,
+        service_id=service_id,
+        price=invoice.total,
+        on=invoice.due_date,
+    )
+
+
+def payment_summary(*, session: Session, principal: Principal, appointment_id: int) -> dict[str, Any]:
+    """What the payment-summary page shows for an appointment: the invoice's numbers. Audited."""
+    permissions.require_payment_summary(session, principal=principal, appointment_id=appointment_id)
+    invoice = session.exec(select(Invoice).where(Invoice.appointment_id == appointment_id)).first()
+    appointment = session.get(Appointment, appointment_id)
+    assert appointment is not None
+    service = session.get(Service, appointment.service_id) if appointment.service_id else None
+    if invoice is None or invoice.id is None:
+        # Appointments from before online booking (or walk-ins not yet billed) have no invoice.
+        audit.record(
+            session,
+            principal_or_user_id=principal,
+            action=audit.AuditAction.VIEW,
+            patient_id=appointment.patient_id,
+            resource_type="payment_summary",
+            resource_id=f"appointment:{appointment_id}",
+        )
+        return {
+            "appointment_id": appointment_id,
+            "invoice_id": None,
+            "status": "not_invoiced",
+            "service": service.name if service else None,
+            "price": money(appointment.price),
+            "scheduled_start": appointment.scheduled_start.isoformat(),
+            "payments": [],
+            "message": "No invoice has been issued for this appointment yet.",
+        }
+    data = invoice_json(session, invoice=invoice, today=_today(session, invoice))
+    claim = latest_claim(session, invoice_id=invoice.id)
+    scheme = session.get(MedicalAidScheme, claim.scheme_id) if claim and claim.scheme_id else None
+    data.update(_breakdown(session, invoice))
+    data.update(
+        {
+            "appointment_id": appointment_id,
+            "service": service.name if service else data["service"],
+            "scheduled_start": appointment.scheduled_start.isoformat(),
+            "patient_due_date": invoice.due_date.isoformat(),
+            "scheme_name": scheme.name if scheme else None,
+            "authorisation_status": _authorisation(session, invoice, appointment.service_id),
+            "claim_status": claim.status.value if claim else None,
+            "claim_expected_by": (claim.submitted_at + timedelta(days=scheme.claim_turnaround_days))
+            .date()
+            .isoformat()
+            if claim and scheme
+            else None,
+        }
+    )
+    data["lines"] = summary_lines(data)
+    audit.record(
+        session,
+        principal_or_user_id=principal,
+        action=audit.AuditAction.VIEW,
+        patient_id=invoice.patient_id,
+        resource_type="payment_summary",
+        resource_id=invoice.id,
+    )
+    return data
+
+
+def get_invoice(*, session: Session, principal: Principal, invoice_id: int) -> dict[str, Any]:
+    """One invoice with its claim and payments (the invoice's readers: billing staff, admin, the
+    patient, the doctor it names). The desk sees the same numbers through payment_summary. Audited."""
+    permissions.require_invoice(session, principal=principal, invoice_id=invoice_id, action=Action.READ)
+    invoice = session.get(Invoice, invoice_id)
+    assert invoice is not None
+    data = invoice_json(session, invoice=invoice, today=_today(session, invoice))
+    data.update(_breakdown(session, invoice))
+    audit.record(
+        session,
+        principal_or_user_id=principal,
+        action=audit.AuditAction.VIEW,
+        patient_id=invoice.patient_id,
+        resource_type="invoice",
+        resource_id=invoice_id,
+    )
+    return data
+
+
+def cancel_invoice_for_appointment(*, session: Session, appointment: Appointment) -> Invoice | None:
+    """The appointment was cancelled: so is its invoice (called by lifecycle.cancel inside its
+    transaction; flushes). It no longer counts as owed, nor against the annual limit. Payments
+    already taken stay on it, for billing staff to refund; a submitted claim is left for them
+    to withdraw with the scheme."""
+    invoice = session.exec(select(Invoice).where(Invoice.appointment_id == appointment.id)).first()
+    if invoice is None or invoice.status is InvoiceStatus.CANCELLED:
+        return invoice
+    invoice.status, invoice.cancelled_at = InvoiceStatus.CANCELLED, utcnow()
     session.add(invoice)
     session.flush()
+    _audit_system(session, appointment, invoice, "cancel", appointment.cancelled_by_id)
     events.publish(session, "invoice_updated", invoice_id=invoice.id, clinic_id=invoice.clinic_id)
-
-
-def latest_claim(session: Session, *, invoice_id: int) -> Claim | None:
-    return session.exec(
-        select(Claim).where(Claim.invoice_id == invoice_id).order_by(col(Claim.id).desc())
-    ).first()
-
-
-def ageing_bucket(due: date, today: date) -> str:
-    days = (today - due).days
-    if days <= 30:
-        return AGEING_BUCKETS[0]
-    if days <= 60:
-        return AGEING_BUCKETS[1]
-    if days <= 90:
-        return AGEING_BUCKETS[2]
-    return AGEING_BUCKETS[3]
-
-
-def invoice_json(session: Session, *, invoice: Invoice, today: date) -> dict[str, Any]:
-    """The invoice's own numbers, claim and payments: what the summary and the API show."""
-    assert invoice.id is not None
-    patient_paid, insurance_paid = payment_totals(session, invoice_id=invoice.id)
-    balance = max(ZERO, invoice.patient_portion - patient_paid)
-    line = session.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)).first()
-    claim = latest_claim(session, invoice_id=invoice.id)
-    payments = session.exec(
-        select(Payment).where(Payment.invoice_id == invoice.id).order_by(col(Payment.id))
-    ).all()
-    outstanding = invoice.total - invoice.amount_paid
-    return {
-        "invoice_id": invoice.id,
-        "number": invoice.number,
-        "status": invoice.status.value,
-        "appointment_id": invoice.appointment_id,
-        "patient_id": invoice.patient_id,
-        "clinic_id": invoice.clinic_id,
-        "service": line.description if line else None,
-        "price": money(invoice.total),
-        "medical_aid_portion": money(invoice.medical_aid_portion),
-        "patient_portion": money(invoice.patient_portion),
-        "patient_paid": money(patient_paid),
-        "insurance_paid": money(insurance_paid),
-        "amount_paid": money(invoice.amount_paid),
-        "balance": money(balance),
-        "outstanding": money(max(ZERO, outstanding)),
-        "issued_at": invoice.issued_at.isoformat(),
-        "due_date": invoice.due_date.isoformat(),
-        "overdue": balance > 0 and invoice.due_date < today,
-        "ageing_bucket": ageing_bucket(invoice.due_date, today) if outstanding > 0 else None,
-        "claim": None
-        if claim is None
-        else {
-            "claim_id": claim.id,
-            "number": claim.claim_number,
-            "status": claim.status.value,
-            "claimed_amount": money(claim.claimed_amount),
-            "approved_amount": money(claim.approved_amount),
-            "paid_amount": money(claim.paid_amount),
-            "submitted_at": claim.submitted_at.isoformat(),
-            "decided_at": claim.decided_at.isoformat() if claim.decided_at else None,
-            "paid_at": claim.paid_at.isoformat() if claim.paid_at else None,
-            "denial_reason": claim.denial_reason,
-        },
-        "payments": [
-            {
-                "payment_id": p.id,
-                "amount": money(p.amount),
-                "method": p.method.value,
-                "status": p.status.value,
-                "reference": p.transaction_reference,
-                "receipt_number": p.receipt_number,
-                "created_at": p.created_at.isoformat(),
-                "completed_at": p.completed_at.isoformat() if p.completed_at else None,
-            }
-            for p in payments
-        ],
-    }
+    return invoice

@@ -157,16 +157,23 @@ def used_this_year(session: Session, *, membership: MedicalAidMembership, on: da
     return cents(Decimal(str(claimed or 0)) + Decimal(str(unclaimed or 0)))
 
 
-def _authorisation(
+def _tariff(session: Session, *, scheme_id: int | None, service_id: int) -> SchemeTariff | None:
+    return session.exec(
+        select(SchemeTariff).where(SchemeTariff.scheme_id == scheme_id, SchemeTariff.service_id == service_id)
+    ).first()
+
+
+def authorisation_status(
     session: Session,
     *,
     membership: MedicalAidMembership,
     scheme: MedicalAidScheme,
-    tariff: SchemeTariff | None,
     service_id: int,
     price: Decimal,
     on: date,
 ) -> str:
+    """not_required | approved | required, for this membership, service, price and day."""
+    tariff = _tariff(session, scheme_id=scheme.id, service_id=service_id)
     needed = bool(tariff and tariff.requires_authorisation) or (
         scheme.authorisation_threshold is not None and price > scheme.authorisation_threshold
     )
@@ -193,9 +200,7 @@ def quote(*, session: Session, service_id: int, patient_id: int, on: date) -> Qu
     if found is None:
         return _private(service, price, on)
     membership, scheme = found
-    tariff = session.exec(
-        select(SchemeTariff).where(SchemeTariff.scheme_id == scheme.id, SchemeTariff.service_id == service.id)
-    ).first()
+    tariff = _tariff(session, scheme_id=scheme.id, service_id=service.id)
     remaining = max(ZERO, cents(scheme.annual_limit - used_this_year(session, membership=membership, on=on)))
     common: dict[str, Any] = dict(
         service_id=service.id,
@@ -238,11 +243,10 @@ def quote(*, session: Session, service_id: int, patient_id: int, on: date) -> Qu
     scheme_share = min(full_share, remaining)
     co_payment = covered_base - scheme_share
     patient_portion = shortfall + co_payment
-    auth = _authorisation(
+    auth = authorisation_status(
         session,
         membership=membership,
         scheme=scheme,
-        tariff=tariff,
         service_id=service.id,
         price=price,
         on=on,

@@ -698,6 +698,7 @@ API: dict[str, Rule] = {
     "GET /api/auth/oidc/callback": Rule(PUBLIC, "provider redirect back; refusals go to /login/"),
 }
 
+
 def _merge_feature_rules() -> None:
     """Each feature classifies its own entries in ``tests/authz/rules/<feature>.py`` (module-level
     ``PAGES``, ``HANDLERS`` and ``API`` dicts, built with the helpers above). A key classified

@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from mediconnect.core.settings import ROOT
+from tests.conftest import REDIS_URL
 from tests.support.app_server import app_port, is_up, running_server, seeded_database
 from tests.support.oidc_provider import OidcProvider
 
@@ -70,7 +71,12 @@ def running_app(app_database_url: str, oidc_provider: OidcProvider) -> Iterator[
         "OIDC_CLIENT_SECRET": oidc_provider.client_secret,
         "OIDC_PROVIDER_NAME": OIDC_PROVIDER_NAME,
     }
-    with running_server(database_url=app_database_url, log_path=SERVER_LOG, extra_env=oidc) as base_url:
+    # With Redis, run prod as production does: two backend processes sharing state in Redis,
+    # so every browser test also crosses processes (test_live_processes proves it on purpose).
+    workers = {"GRANIAN_WORKERS": "2"} if REDIS_URL else {}
+    with running_server(
+        database_url=app_database_url, log_path=SERVER_LOG, extra_env={**oidc, **workers}
+    ) as base_url:
         yield base_url
 
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select, update
 
 from mediconnect.core import audit
-from mediconnect.core.audit import GENESIS_HASH, AuditLogImmutableError, record, verify_chain
+from mediconnect.core.audit import GENESIS_HASH, AuditLogImmutableError, flush_pending, record, verify_chain
 from mediconnect.core.permissions import Principal
 from mediconnect.models.audit import AuditLog
 from mediconnect.models.users import Role
@@ -38,6 +38,7 @@ def _append(session: Session, n: int, *, start: datetime = T0) -> list[AuditLog]
                 occurred_at=start + timedelta(seconds=i),
             )
         )
+    flush_pending(session)  # PostgreSQL writes queued rows at commit; link them now to look at
     return rows
 
 
@@ -77,6 +78,7 @@ def test_row_hash_is_sha256_of_prev_hash_and_canonical_json(session: Session) ->
         detail="naïve détail",
         occurred_at=datetime(2026, 1, 5, 12, 0, tzinfo=UTC),
     )
+    flush_pending(session)
     session.expire_all()
     stored = session.get(AuditLog, row.id)
     assert stored is not None
@@ -260,6 +262,7 @@ def test_appended_forgery_with_a_wrong_hash_is_detected(session: Session) -> Non
 def test_record_links_to_the_current_tail(session: Session) -> None:
     rows = _append(session, 2)
     nxt = record(session, principal_or_user_id=5, action="view", patient_id=1, resource_type="patient")
+    flush_pending(session)
     assert nxt.prev_hash == rows[-1].row_hash
     assert verify_chain(session).rows_checked == 3
 
@@ -350,8 +353,9 @@ def test_a_transaction_that_could_fork_is_refused(committed_chain: sa.Engine) ->
         # A REPEATABLE READ snapshot predates the advisory lock: refused up front.
         with Session(engine) as s:
             s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            record(s, principal_or_user_id=1, action="view", patient_id=1, resource_type="patient")
             with pytest.raises(RuntimeError, match="READ COMMITTED"):
-                record(s, principal_or_user_id=1, action="view", patient_id=1, resource_type="patient")
+                s.commit()
             s.rollback()
         return
     # SQLite: every transaction takes the write lock when it begins (BEGIN IMMEDIATE), so a

@@ -100,3 +100,26 @@ def test_our_own_events_are_heard_once_even_with_redis(redis_url: str, monkeypat
         assert [e.event_id for e in got].count(first.event_id) == 1
     finally:
         unsubscribe()
+
+
+def test_releasing_a_savepoint_is_not_a_commit(session: Session, heard) -> None:
+    evt = events.publish(session, "appointment_created", appointment_id=11)
+    with session.begin_nested():
+        inner = events.publish(session, "appointment_updated", appointment_id=11)
+    assert not {evt.event_id, inner.event_id} & {e.event_id for e in heard}
+    session.rollback()
+    assert not {evt.event_id, inner.event_id} & {e.event_id for e in heard}
+
+
+def test_a_rolled_back_savepoint_drops_only_its_own_events(session: Session, heard) -> None:
+    before = events.publish(session, "appointment_created", appointment_id=12)
+    try:
+        with session.begin_nested():
+            inside = events.publish(session, "appointment_updated", appointment_id=12)
+            raise ValueError("the savepoint fails")
+    except ValueError:
+        pass
+    session.commit()
+    ids = {e.event_id for e in heard}
+    assert before.event_id in ids
+    assert inside.event_id not in ids

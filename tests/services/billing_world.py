@@ -31,6 +31,7 @@ from mediconnect.services import billing, pricing
 from tests.core import factories
 
 _seq = itertools.count(1)
+_slot = itertools.count()
 ON = date(2026, 6, 15)
 
 
@@ -180,8 +181,9 @@ def used_claim(
 def appointment(
     session: Session, *, patient: Patient, clinic: Clinic, service: Service, start: datetime | None = None
 ) -> Appointment:
-    # Spread over 07:00-16:45 UTC, always 15 June in Johannesburg.
-    start = start or datetime(2026, 6, 15, 7, 0, tzinfo=UTC) + timedelta(minutes=15 * (_n() % 40))
+    # Consecutive 30-minute slots over 04:00-22:00 UTC: always 15 June in Johannesburg, and
+    # never overlapping (the database refuses a patient's overlapping appointments).
+    start = start or datetime(2026, 6, 15, 4, 0, tzinfo=UTC) + timedelta(minutes=30 * (next(_slot) % 36))
     a = Appointment(
         patient_id=patient.id,
         clinic_id=clinic.id,

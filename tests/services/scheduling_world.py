@@ -236,3 +236,17 @@ def build(session: Session, *, day: date | None = None, extra_days: int = 2) -> 
 def close_on(session: Session, clinic: Clinic, day: date) -> None:
     session.add(ClinicClosure(clinic_id=clinic.id, closed_on=day, reason="Public holiday"))
     session.flush()
+
+
+def wait_for(seen: list, name: str, timeout: float = 3.0) -> list:  # type: ignore[type-arg]
+    """The events named ``name`` received so far, waiting up to ``timeout`` for the first (with
+    Redis the bus delivers on its listener thread, a moment after the commit)."""
+    import time as _time
+
+    deadline = _time.monotonic() + timeout
+    while _time.monotonic() < deadline:
+        found = [e for e in seen if e.name == name]
+        if found:
+            return found
+        _time.sleep(0.02)
+    return []

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from mediconnect.models.appointments import Appointment, AppointmentStatus, AppointmentType
-from mediconnect.models.clinics import EquipmentStatus, MaintenanceStatus, MaintenanceWindow
+from mediconnect.models.clinics import EquipmentStatus, MaintenanceStatus, MaintenanceWindow, Room, RoomType
 from mediconnect.services import availability
 from mediconnect.services.availability import Slot, day_slots, nearest_free
 from tests.services import scheduling_world as sw
@@ -199,3 +199,34 @@ def test_fast_enough(session: Session) -> None:
     per_call = (_time.perf_counter() - t0) / 10
     assert per_call < 0.05, per_call
     assert timedelta(hours=1) == availability.LEAD_TIME
+
+
+def test_fixed_scanner_serves_its_room_and_probes_travel(session: Session) -> None:
+    w = sw.build(session)
+    spare = Room(clinic_id=w.clinic.id, name="Imaging 2", room_type=RoomType.IMAGING)
+    exam2 = Room(clinic_id=w.clinic.id, name="Exam 2", room_type=RoomType.EXAMINATION)
+    session.add_all([spare, exam2])
+    session.flush()
+    # Book the CT room at 09:00: the spare imaging room has no scanner, so 09:00 is gone.
+    slots = day_slots(session=session, clinic_id=w.clinic.id, service_id=w.ct.id, day=w.day)
+    _book(w, next(s for s in slots if _starts([s]) == ["09:00"]))
+    assert "09:00" not in _starts(
+        day_slots(session=session, clinic_id=w.clinic.id, service_id=w.ct.id, day=w.day)
+    )
+    # The ultrasound probe belongs to a room yet is portable: with US 1 taken, it goes to Exam 2.
+    w.probe.room_id = w.us_room.id
+    session.flush()
+    us = day_slots(session=session, clinic_id=w.clinic.id, service_id=w.us.id, day=w.day)
+    assert us[0].room_id == w.us_room.id
+    session.add(
+        MaintenanceWindow(
+            clinic_id=w.clinic.id,
+            room_id=w.us_room.id,
+            title="Leak",
+            starts_at=sw.local(w.day, 8),
+            ends_at=sw.local(w.day, 12),
+        )
+    )
+    session.flush()
+    moved = day_slots(session=session, clinic_id=w.clinic.id, service_id=w.us.id, day=w.day)
+    assert moved and moved[0].room_id == exam2.id and moved[0].equipment_id == w.probe.id

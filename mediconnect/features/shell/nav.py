@@ -49,6 +49,9 @@ ANALYTICS = NavItem("Analytics", "/analytics/dashboard/")
 REVENUE = NavItem("Revenue", "/analytics/revenue/")
 FEEDBACK = NavItem("Feedback", "/analytics/feedback/")
 USERS = NavItem("Users", "/admin/users/")
+# Catalogue and clinic set-up (hours, rooms, equipment, maintenance, duty roster).
+MANAGE = NavItem("Manage", "/manage/clinics/")
+SERVICES = NavItem("Services", "/manage/services/")
 AUDIT = NavItem("Audit log", "/admin/audit/")
 PROFILE = NavItem("Profile", "/profile/")
 SIGN_IN = NavItem("Sign in", "/login/", cta=True)
@@ -69,13 +72,15 @@ ROLE_NAV: dict[Role, tuple[NavItem, ...]] = {
         SIGN_OUT,
     ),
     Role.REFERRING_DOCTOR: (DASHBOARD, APPOINTMENTS, PROFILE, SIGN_OUT),
-    Role.CLINIC_STAFF: (DASHBOARD, APPOINTMENTS, ANALYTICS, PROFILE, SIGN_OUT),
+    Role.CLINIC_STAFF: (DASHBOARD, APPOINTMENTS, MANAGE, ANALYTICS, PROFILE, SIGN_OUT),
     Role.BILLING_STAFF: (BILLING, INVOICES, CLAIMS, REVENUE, PROFILE, SIGN_OUT),
     Role.ANALYTICS_STAFF: (ANALYTICS, REVENUE, FEEDBACK, PROFILE, SIGN_OUT),
     Role.ADMIN: (
         DASHBOARD,
         USERS,
         AUDIT,
+        MANAGE,
+        SERVICES,
         CLINICS,
         APPOINTMENTS,
         BILLING,
