@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from mediconnect.core import audit, permissions
 from mediconnect.core.errors import DashboardError, DashErrorCode
 from mediconnect.core.permissions import Action, Principal
+from mediconnect.models.base import utcnow
 from mediconnect.models.billing import (
     Claim,
     ClaimStatus,
@@ -35,7 +36,7 @@ from mediconnect.models.clinics import Clinic
 from mediconnect.models.patients import MedicalAidScheme, Patient
 from mediconnect.models.users import Role
 from mediconnect.services import billing
-from mediconnect.services.invoice_figures import AGEING_BUCKETS, BillingError, ageing_bucket
+from mediconnect.services.invoice_figures import AGEING_BUCKETS, BillingError, ageing_bucket, invoice_json
 from mediconnect.services.pricing import ZERO, money
 
 LIST_ROLES = frozenset({Role.ADMIN, Role.BILLING_STAFF})
@@ -268,12 +269,24 @@ def _payments_by_invoice(session: Session, invoice_ids: list[int | None]) -> dic
 
 
 def invoice_detail(*, session: Session, principal: Principal, invoice_id: int) -> dict[str, Any]:
-    """``billing.get_invoice`` (checked and audited there) plus what the invoice page shows:
+    """The invoice page: the invoice's figures, claim and payments (``invoice_json``) plus
     names, every line, refunds, what each payment can still refund, and whether a claim can
-    be submitted now."""
-    data = billing.get_invoice(session=session, principal=principal, invoice_id=invoice_id)
+    be submitted now. For the invoice's readers and the desk of its clinic, which takes
+    payments there (``require_invoice_read``, as receipts). Audited."""
+    permissions.require_invoice_read(session, principal=principal, invoice_id=invoice_id)
     invoice = session.get(Invoice, invoice_id)
     assert invoice is not None
+    data = invoice_json(
+        session, invoice=invoice, today=billing.clinic_day(session, clinic_id=invoice.clinic_id, at=utcnow())
+    )
+    audit.record(
+        session,
+        principal_or_user_id=principal,
+        action=audit.AuditAction.VIEW,
+        patient_id=invoice.patient_id,
+        resource_type="invoice",
+        resource_id=invoice_id,
+    )
     patient = session.get(Patient, invoice.patient_id) if invoice.patient_id else None
     clinic = session.get(Clinic, invoice.clinic_id) if invoice.clinic_id else None
     lines = session.exec(

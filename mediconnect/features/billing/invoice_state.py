@@ -9,6 +9,7 @@ kept in backend vars, set from the rows this tab loaded, and checked again by th
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import reflex as rx
@@ -107,6 +108,9 @@ class BillingInvoiceState(rx.State):
     pay_method: str = "card"
     pay_errors: dict[str, str] = {}
     busy: str = ""
+    # One key per opened payment form: a submit that reaches the server twice (a double
+    # click, a reconnect resending it) records one payment, not two.
+    _pay_key: str = ""
 
     # Refund dialog.
     refund_open: bool = False
@@ -217,6 +221,7 @@ class BillingInvoiceState(rx.State):
     @rx.event
     def open_payment(self):
         self.pay_open, self.pay_errors, self.pay_method, self.notice = True, {}, "card", ""
+        self._pay_key = f"ui-{uuid.uuid4().hex}"
 
     @rx.event
     def set_pay_open(self, value: bool):
@@ -233,6 +238,7 @@ class BillingInvoiceState(rx.State):
         invoice_id = self._path_id()
         amount, problem = parse_amount(form.get("amount"))
         method, reference = self.pay_method, text_of(form, "reference", 64)
+        key = self._pay_key or f"ui-{uuid.uuid4().hex}"
         errors: dict[str, str] = {}
         if problem:
             errors["amount"] = problem
@@ -249,7 +255,13 @@ class BillingInvoiceState(rx.State):
         yield
         redirect, errors = await self._act(
             lambda db, p: queries.record_payment(
-                db, p, invoice_id=invoice_id, amount=amount, method=method, reference=reference
+                db,
+                p,
+                invoice_id=invoice_id,
+                amount=amount,
+                method=method,
+                reference=reference,
+                idempotency_key=key,
             ),
             _payment_done,
             roles=DESK_ROLES,
@@ -258,7 +270,9 @@ class BillingInvoiceState(rx.State):
         if errors:
             self.pay_errors = errors
         else:
-            self.pay_open = False
+            # That key now names a recorded payment (completed or declined): a new attempt
+            # needs a new one.
+            self.pay_open, self._pay_key = False, ""
         if redirect is not None:
             yield redirect
 

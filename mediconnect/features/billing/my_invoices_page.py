@@ -59,7 +59,9 @@ class MyInvoicesState(rx.State):
 
     async def _fetch(self):  # type: ignore[no-untyped-def]
         filters = queries.InvoiceFilters(page=self.page, page_size=PAGE_SIZE, with_payments=True)
-        outcome = await billing_call(self, lambda db, p: queries.list_invoices(db, p, filters))
+        outcome = await billing_call(
+            self, lambda db, p: queries.list_invoices(db, p, filters), roles=PATIENT_ROLES
+        )
         if outcome.redirect is not None:
             self.reset()
             return outcome.redirect

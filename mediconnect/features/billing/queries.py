@@ -58,7 +58,14 @@ def invoice_detail(db: Session, principal: Principal, invoice_id: int) -> dict[s
 
 
 def record_payment(
-    db: Session, principal: Principal, *, invoice_id: int, amount: Decimal, method: str, reference: str
+    db: Session,
+    principal: Principal,
+    *,
+    invoice_id: int,
+    amount: Decimal,
+    method: str,
+    reference: str,
+    idempotency_key: str | None = None,
 ) -> dict[str, Any]:
     payment = payments.record_payment(
         session=db,
@@ -67,6 +74,7 @@ def record_payment(
         amount=amount,
         method=method,
         reference=reference or None,
+        idempotency_key=idempotency_key,
     )
     return payments.payment_json(payment)
 
