@@ -214,7 +214,8 @@ def test_billing_staff_take_part_payments_until_paid_and_print_the_receipt(
     expect(other.get_by_test_id("invoice-status")).to_have_text("Paid", timeout=5_000)
 
     # The receipt of the cash payment: practice, patient, amount, number.
-    page.get_by_role("link", name=f"Receipt {paid[1].receipt_number}").click()
+    receipt_link = f"Receipt {paid[1].receipt_number}"
+    page.get_by_role("link", name=receipt_link).click()
     expect(page).to_have_url(re.compile(rf"/billing/receipts/{paid[1].id}/$"))
     expect(page.get_by_test_id("receipt-number")).to_have_text(str(paid[1].receipt_number))
     expect(page.get_by_test_id("receipt-amount")).to_have_text(rand(rest))
@@ -223,6 +224,27 @@ def test_billing_staff_take_part_payments_until_paid_and_print_the_receipt(
     expect(page.get_by_test_id("receipt")).to_contain_text("MediConnect")
     no_page_scroll(page)
     shot(page, artifacts, "receipt")
+
+    # Refund R10.00 of the card payment: more than was paid is refused, a reason is needed;
+    # then the invoice is partly paid again and the refund is listed with its reason.
+    page.go_back(wait_until="networkidle")
+    card = page.get_by_test_id("payment-row").first
+    card.get_by_role("button", name="Refund").click()
+    dialog = page.get_by_role("dialog")
+    dialog.locator("#amount-input").fill(str(first + 1))
+    dialog.locator("#reason-input").fill("")
+    dialog.get_by_role("button", name="Save refund").click()
+    expect(dialog.get_by_test_id("reason-error")).to_contain_text("Say why")
+    dialog.locator("#reason-input").fill("Scan shortened by the clinic")
+    dialog.get_by_role("button", name="Save refund").click()
+    expect(dialog.get_by_test_id("amount-error")).to_contain_text(f"At most {first}")
+    dialog.locator("#amount-input").fill("10.00")
+    dialog.get_by_role("button", name="Save refund").click()
+    expect(page.get_by_test_id("invoice-notice")).to_contain_text("Refund of R10.00 recorded")
+    expect(page.get_by_test_id("refund-row")).to_contain_text("Scan shortened by the clinic")
+    expect(page.get_by_test_id("invoice-balance")).to_have_text("R10.00")
+    expect(page.get_by_test_id("invoice-status")).to_have_text("Partially paid")
+    expect(other.get_by_test_id("invoice-balance")).to_have_text("R10.00", timeout=5_000)
 
 
 def test_billing_staff_submit_a_claim_record_the_decision_and_the_schemes_payment(

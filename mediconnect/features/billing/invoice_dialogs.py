@@ -134,7 +134,7 @@ def refund_dialog() -> rx.Component:
                         max_length=200,
                         placeholder="e.g. Scan cancelled by the clinic",
                     ),
-                    _buttons("Refund", S.busy == "refund", S.set_refund_open(False)),
+                    _buttons("Save refund", S.busy == "refund", S.set_refund_open(False)),
                     spacing="4",
                     width="100%",
                 ),
