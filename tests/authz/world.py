@@ -29,7 +29,10 @@ from sqlmodel import Session, col, select
 
 from mediconnect.core import permissions as perm
 from mediconnect.core.db import make_engine
+from mediconnect.models.appointments import WaitlistEntry
 from mediconnect.models.base import utcnow
+from mediconnect.models.clinics import Clinic
+from mediconnect.models.referrals import Referral, ReferralDocument
 from mediconnect.models.users import PasswordResetToken, Role, User
 from mediconnect.seed.demo_accounts import DEMO_ACCOUNTS
 from mediconnect.services import sessions
@@ -106,6 +109,24 @@ class Fingerprint:
 
 def _owner(user_id: Any) -> str | None:
     return f"user:{int(user_id)}" if user_id is not None else None
+
+
+SECOND_CLINIC = "AUTHZ2"
+
+
+def _waitlist_scope(*, principal: perm.Principal) -> Any:
+    """Entries of patients the principal may book for (what the waitlist services check)."""
+    writable = select(col(perm.Patient.id)).where(perm.patient_scope(principal=principal, action="write"))
+    return col(WaitlistEntry.patient_id).in_(writable)
+
+
+def _referral_document_scope(*, principal: perm.Principal) -> Any:
+    """Documents of referrals of patients the principal may read; a referring doctor: own only."""
+    readable = select(col(perm.Patient.id)).where(perm.patient_scope(principal=principal, action="read"))
+    referrals = select(col(Referral.id)).where(col(Referral.patient_id).in_(readable))
+    if principal.role is Role.REFERRING_DOCTOR:
+        referrals = referrals.where(col(Referral.referring_doctor_id) == principal.referring_doctor_id)
+    return col(ReferralDocument.referral_id).in_(referrals)
 
 
 class World:
@@ -358,13 +379,18 @@ class World:
             "appointment": (perm.Appointment.id, perm.appointment_scope),
             "report": (perm.Report.id, perm.report_scope),
             "invoice": (perm.Invoice.id, perm.invoice_scope),
+            "waitlist_entry": (WaitlistEntry.id, _waitlist_scope),
+            "referral_document": (ReferralDocument.id, _referral_document_scope),
         }
         with self.db() as db:
-            if kind == "clinic":
-                ids = sorted(db.exec(select(col(perm.Clinic.id))).all())
-                mine = sorted(self.principal(subject.user_id).clinic_ids) if subject.user_id else []
+            if kind in ("clinic", "managed_clinic"):
+                ids = self.clinic_ids()
+                principal = self.principal(subject.user_id) if subject.user_id else None
+                mine = sorted(principal.clinic_ids) if principal and not principal.is_admin else []
+                if not mine:  # admins, and roles with no clinic (refused by role anyway)
+                    return ids[0], ids[-1]
                 theirs = [i for i in ids if i not in mine]
-                return (mine[0] if mine else None), (theirs[0] if theirs else None)
+                return mine[0], (theirs[0] if theirs else None)
             if kind not in scoped:
                 raise KeyError(f"unknown object kind {kind!r}")
             id_col, scope = scoped[kind]
@@ -374,6 +400,9 @@ class World:
             principal = self.principal(subject.user_id)
             where = scope(principal=principal)
             own = db.exec(select(col(id_col)).where(where).order_by(col(id_col)).limit(1)).first()
+            if own is None and kind in ("waitlist_entry", "referral_document"):
+                # A role the policy gives no such objects: any one (its call is refused by role).
+                own = db.exec(select(col(id_col)).order_by(col(id_col)).limit(1)).first()
             if principal.is_admin:
                 other = db.exec(
                     select(col(id_col)).where(col(id_col) != own).order_by(col(id_col)).limit(1)
@@ -383,6 +412,20 @@ class World:
                     select(col(id_col)).where(sa.not_(where)).order_by(col(id_col)).limit(1)
                 ).first()
             return own, other
+
+    def clinic_ids(self) -> list[int]:
+        """Every clinic id; the tiny seed has one, so a second, empty clinic is added for the
+        own/other cases of clinic-scoped pages and routes."""
+        with self.db() as db:
+            if db.exec(select(Clinic.id).where(Clinic.code == SECOND_CLINIC)).first() is None:
+                db.add(
+                    Clinic(
+                        code=SECOND_CLINIC, name="Authz Second Clinic", address="2 Matrix Road",
+                        city="Authzville", region="Gauteng",
+                    )
+                )  # fmt: skip
+                db.commit()
+            return sorted(i for i in db.exec(select(Clinic.id)).all() if i is not None)
 
     # ------------------------------------------------------------------ fingerprints
 

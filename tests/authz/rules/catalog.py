@@ -6,9 +6,8 @@ clinics); every data handler reads the clinic from the URL and the service check
 against it (``catalog_access.managed_clinic``).
 
 The object kind ``managed_clinic`` (own: a clinic the subject may manage, or for roles that
-manage none, the seed's clinic; other: a clinic that is not theirs) is served here, because the
-world's ``clinic`` kind gives an admin no "own" clinic and the tiny seed has only one clinic:
-``_object_ids`` adds a second, empty clinic ("AUTHZ2") the first time it is asked. The set-up
+manage none, the seed's clinic; other: a clinic that is not theirs) comes from the world, which
+adds a second, empty clinic ("AUTHZ2") because the tiny seed has only one. The set-up
 tables are not fingerprinted by the world, so writes are judged by their effect (a success
 notice pushed to the tab) and by the canary scan; the service tests cover the other-clinic
 refusals row by row (tests/services/test_catalog_admin.py).
@@ -21,50 +20,12 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import select
 
-from mediconnect.models.clinics import Clinic
 from mediconnect.models.users import Role
-from tests.authz import world as _world
 from tests.authz.matrix import ADMINS, PUBLIC, Ctx, Rule
 
 MANAGERS: frozenset[Role] = frozenset({Role.ADMIN, Role.CLINIC_STAFF})
 SECOND_CLINIC = "AUTHZ2"
-
-_original_object_ids = _world.World.object_ids
-
-
-def _clinic_ids(world: _world.World) -> list[int]:
-    with world.db() as db:
-        if db.exec(select(Clinic.id).where(Clinic.code == SECOND_CLINIC)).first() is None:
-            db.add(
-                Clinic(
-                    code=SECOND_CLINIC,
-                    name="Authz Second Clinic",
-                    address="2 Matrix Road",
-                    city="Authzville",
-                    region="Gauteng",
-                )
-            )
-            db.commit()
-        return sorted(i for i in db.exec(select(Clinic.id)).all() if i is not None)
-
-
-def _object_ids(self: _world.World, kind: str, subject: _world.Subject) -> tuple[Any, Any]:
-    if kind != "managed_clinic":
-        return _original_object_ids(self, kind, subject)
-    ids = _clinic_ids(self)
-    if subject.user_id is None:
-        return ids[0], ids[-1]
-    principal = self.principal(subject.user_id)
-    if principal.is_admin or principal.role not in MANAGERS:
-        return ids[0], ids[-1]
-    mine = sorted(principal.clinic_ids)
-    theirs = [i for i in ids if i not in mine]
-    return (mine[0] if mine else None), (theirs[0] if theirs else None)
-
-
-_world.World.object_ids = _object_ids  # type: ignore[method-assign]
 
 
 def clinic_path(ctx: Ctx) -> str:

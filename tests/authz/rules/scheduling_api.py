@@ -21,7 +21,9 @@ access check, never a 401/403.
 
 from __future__ import annotations
 
-from tests.authz.matrix import SIGNED_IN, Rule
+from datetime import date, timedelta
+
+from tests.authz.matrix import SIGNED_IN, Ctx, Rule
 from tests.authz.matrix import Role as R
 
 ADMIN = frozenset({R.ADMIN})
@@ -32,12 +34,20 @@ DESK = frozenset({R.ADMIN, R.DOCTOR, R.CLINIC_STAFF})
 CLINIC_VIEWERS = DESK
 
 
+def availability_url(ctx: Ctx) -> str:
+    """A real clinic, service and day: the route needs all three."""
+    day = (date.today() + timedelta(days=3)).isoformat()
+    return f"/api/availability?service_id=1&clinic_id={ctx.world.clinic_ids()[0]}&date={day}"
+
+
 def _desk(why: str) -> Rule:
     return Rule(DESK, why, obj="appointment", param="appointment_id", others=ADMIN)
 
 
 API: dict[str, Rule] = {
-    "GET /api/availability": Rule(SIGNED_IN, "free slots of a clinic-day; no personal data"),
+    "GET /api/availability": Rule(
+        SIGNED_IN, "free slots of a clinic-day; no personal data", path=availability_url
+    ),
     "POST /api/appointments/book": Rule(
         PATIENT_WRITERS, "book for a patient the caller may write (a patient: themself)"
     ),
@@ -67,13 +77,15 @@ API: dict[str, Rule] = {
         PATIENT_WRITERS, "join a full day's waitlist for a patient the caller may write"
     ),
     "POST /api/waitlist/{entry_id}/accept": Rule(
-        PATIENT_WRITERS, "accept the offer on an entry of a patient the caller may write", param="entry_id"
+        PATIENT_WRITERS, "accept the offer on an entry of a patient the caller may write",
+        obj="waitlist_entry", param="entry_id", others=ADMIN,
     ),
     "POST /api/waitlist/{entry_id}/decline": Rule(
-        PATIENT_WRITERS, "decline the offer on an entry of a patient the caller may write", param="entry_id"
+        PATIENT_WRITERS, "decline the offer on an entry of a patient the caller may write",
+        obj="waitlist_entry", param="entry_id", others=ADMIN,
     ),
     "GET /api/referral-documents/{document_id}": Rule(
         PATIENT_READERS, "the file, to those who may read the patient (referrers: own referrals)",
-        param="document_id",
+        obj="referral_document", param="document_id", others=ADMIN,
     ),
 }  # fmt: skip
