@@ -302,7 +302,15 @@ def invoice_detail(*, session: Session, principal: Principal, invoice_id: int) -
     for row, _receipt in refunds:
         assert row.payment_id is not None
         refunded[row.payment_id] = refunded.get(row.payment_id, ZERO) + row.amount
+    reasons = dict(
+        session.execute(
+            sa.select(col(Payment.id), col(Payment.failure_reason)).where(
+                col(Payment.invoice_id) == invoice_id, col(Payment.failure_reason).is_not(None)
+            )
+        ).all()
+    )
     for p in data.get("payments", []):
+        p["failure_reason"] = reasons.get(p["payment_id"])
         done = refunded.get(p["payment_id"], ZERO)
         left = _dec(p["amount"]) - done if p["status"] == PaymentStatus.COMPLETED.value else ZERO
         p["refunded"] = money(done)

@@ -33,6 +33,7 @@ STATUS_OPTIONS: list[Option] = [Option(value="all", label="All claims")] + [
     Option(value=s.value, label=s.value.replace("_", " ").capitalize()) for s in ClaimStatus
 ]
 WIDE_ONLY = rx.breakpoints(initial="none", md="table-cell")
+NARROW_ONLY = rx.breakpoints(initial="block", md="none")
 
 
 @private_state
@@ -117,6 +118,10 @@ def _row(row: rx.Var) -> rx.Component:
             rx.vstack(
                 rx.text(row["number"], weight="medium", size="2"),
                 rx.link(row["invoice_number"], href=row["invoice_href"], size="1"),
+                # Below 1024px the dates have no columns: the submission date goes here.
+                rx.text(
+                    "Submitted ", row["submitted"], size="1", color=rx.color("gray", 11), display=NARROW_ONLY
+                ),
                 spacing="0",
             ),
             min_width="10em",
@@ -143,7 +148,7 @@ def _row(row: rx.Var) -> rx.Component:
         amount_cell(row["claimed"]),
         amount_cell(rx.cond(row["approved"], row["approved"], "—")),
         amount_cell(rx.cond(row["paid"], row["paid"], "—")),
-        rx.table.cell(rx.text(row["submitted"], size="2"), white_space="nowrap"),
+        rx.table.cell(rx.text(row["submitted"], size="2"), white_space="nowrap", display=WIDE_ONLY),
         rx.table.cell(
             rx.text(rx.cond(row["decided"], row["decided"], "—"), size="2"),
             white_space="nowrap",
@@ -217,14 +222,14 @@ def billing_claims() -> rx.Component:
                         amount_header("Claimed"),
                         amount_header("Approved"),
                         amount_header("Paid"),
-                        rx.table.column_header_cell("Submitted"),
+                        rx.table.column_header_cell("Submitted", display=WIDE_ONLY),
                         rx.table.column_header_cell("Decided", display=WIDE_ONLY),
                         rx.table.column_header_cell("Paid on", display=WIDE_ONLY),
                     )
                 ),
                 rx.table.body(rx.foreach(S.rows, _row)),
                 test_id="claims-table",
-                min_width="680px",
+                min_width="560px",
             ),
             rx.cond(
                 S.total == 0,

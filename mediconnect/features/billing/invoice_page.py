@@ -161,7 +161,17 @@ def _payment_row(row: rx.Var) -> rx.Component:
             max_width="12em",
         ),
         amount_cell(row["amount"]),
-        rx.table.cell(status_badge(row["status"], row["status_label"], PAYMENT_STATUS_COLORS)),
+        rx.table.cell(
+            rx.vstack(
+                status_badge(row["status"], row["status_label"], PAYMENT_STATUS_COLORS),
+                rx.cond(
+                    row["failure_reason"],
+                    rx.text(row["failure_reason"], size="1", color=rx.color("red", 11)),
+                ),
+                spacing="1",
+            ),
+            max_width="10em",
+        ),
         rx.table.cell(
             rx.flex(
                 rx.cond(

@@ -21,6 +21,7 @@ from mediconnect.features.shell.template import page
 
 S = BillingInvoicesState
 WIDE_ONLY = rx.breakpoints(initial="none", md="table-cell")
+NARROW_ONLY = rx.breakpoints(initial="block", md="none")
 
 
 def _filters() -> rx.Component:
@@ -138,16 +139,27 @@ def _row(row: rx.Var) -> rx.Component:
         ),
         rx.table.cell(rx.text(row["issued"], size="2"), white_space="nowrap", display=WIDE_ONLY),
         rx.table.cell(
-            rx.text(row["due"], size="2", color=rx.cond(row["overdue"], rx.color("red", 11), None)),
+            rx.vstack(
+                rx.text(row["due"], size="2", color=rx.cond(row["overdue"], rx.color("red", 11), None)),
+                # Below 1024px the age sits under the due date instead of in its own column.
+                rx.cond(
+                    row["ageing"],
+                    rx.text(
+                        row["ageing"], " days", size="1", color=rx.color("gray", 11), display=NARROW_ONLY
+                    ),
+                ),
+                spacing="0",
+            ),
             white_space="nowrap",
         ),
         rx.table.cell(status_badge(row["status"], row["status_label"], INVOICE_STATUS_COLORS)),
-        amount_cell(row["total"]),
+        amount_cell(row["total"], display=WIDE_ONLY),
         amount_cell(row["paid"], display=WIDE_ONLY),
         amount_cell(row["outstanding"]),
         rx.table.cell(
             rx.cond(row["ageing"], rx.badge(row["ageing"], variant="outline", color_scheme="gray")),
             white_space="nowrap",
+            display=WIDE_ONLY,
         ),
         align="center",
         data_testid="invoice-row",
@@ -163,15 +175,15 @@ def _table() -> rx.Component:
                 rx.table.column_header_cell("Issued", display=WIDE_ONLY),
                 rx.table.column_header_cell("Due"),
                 rx.table.column_header_cell("Status"),
-                amount_header("Total"),
+                amount_header("Total", display=WIDE_ONLY),
                 amount_header("Paid", display=WIDE_ONLY),
                 amount_header("Outstanding"),
-                rx.table.column_header_cell("Age (days)", white_space="nowrap"),
+                rx.table.column_header_cell("Age (days)", white_space="nowrap", display=WIDE_ONLY),
             )
         ),
         rx.table.body(rx.foreach(S.rows, _row)),
         test_id="invoices-table",
-        min_width="640px",
+        min_width="560px",
     )
 
 

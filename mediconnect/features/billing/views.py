@@ -65,6 +65,7 @@ class PaymentRow(TypedDict):
     status: str
     status_label: str
     reference: str
+    failure_reason: str
     receipt_number: str
     refunded: str
     refundable: str
@@ -190,6 +191,7 @@ def payment_row(item: dict[str, Any], tz: str | None = None, *, manage: bool = F
         status=status,
         status_label=label_of(status),
         reference=_s(item.get("reference")),
+        failure_reason=_s(item.get("failure_reason")),
         receipt_number=receipt,
         refunded=money(item.get("refunded")) if item.get("refunded") not in (None, "0.00", "0") else "",
         refundable=_s(refundable),
