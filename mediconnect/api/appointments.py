@@ -46,8 +46,9 @@ from starlette.routing import BaseRoute, Route
 from mediconnect.api import deps
 from mediconnect.api.auth_guard import NO_STORE, bearer_required, caller
 from mediconnect.api.availability import date_param, int_param
+from mediconnect.core import permissions
 from mediconnect.core.errors import DashboardError, DashErrorCode
-from mediconnect.core.permissions import Principal
+from mediconnect.core.permissions import Action, Principal
 from mediconnect.models.appointments import Appointment
 from mediconnect.models.base import utcnow
 from mediconnect.models.clinics import Clinic
@@ -210,12 +211,38 @@ def _patient_id(principal: Principal, data: dict[str, Any]) -> int:
     return given
 
 
+# --------------------------------------------------------------------------- access first
+# Who may call is settled before the body is read: a caller the policy refuses learns that
+# (403), never which of their fields was wrong (400).
+
+
+def _may_book(principal: Principal) -> None:
+    if Action.WRITE not in permissions.PATIENT_ACTIONS.get(principal.role, frozenset()):
+        raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not book")
+
+
+async def _may_change(principal: Principal, appointment_id: int) -> None:
+    def check() -> None:
+        with deps.db_session() as session:
+            permissions.require_appointment(
+                session, principal=principal, appointment_id=appointment_id, action=Action.WRITE
+            )
+
+    await run_in_threadpool(check)
+
+
+def _may_use_waitlist(principal: Principal) -> None:
+    if Action.WRITE not in permissions.PATIENT_ACTIONS.get(principal.role, frozenset()):
+        raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not use the waitlist")
+
+
 # --------------------------------------------------------------------------- booking
 
 
 @bearer_required
 async def book(request: Request) -> Response:
     _, principal = caller(request)
+    _may_book(principal)
     data = await _json(request, MAX_BODY)
     clinic_id, service_id = _int(data, "clinic_id"), _int(data, "service_id")
     assert clinic_id is not None and service_id is not None
@@ -303,6 +330,7 @@ def _transition(fn: Callable[..., Any]) -> Callable[[Request], Any]:
 async def cancel(request: Request) -> Response:
     _, principal = caller(request)
     appointment_id = _path_id(request, "appointment_id")
+    await _may_change(principal, appointment_id)
     reason = _str(await _json(request), "reason", 300)
     return await _respond(
         lambda s: lifecycle.cancel(
@@ -316,6 +344,7 @@ async def cancel(request: Request) -> Response:
 async def reschedule(request: Request) -> Response:
     _, principal = caller(request)
     appointment_id = _path_id(request, "appointment_id")
+    await _may_change(principal, appointment_id)
     new_start = _moment(await _json(request), "start")
     return await _respond(
         lambda s: lifecycle.reschedule(
@@ -331,6 +360,7 @@ async def reschedule(request: Request) -> Response:
 @bearer_required
 async def join_waitlist(request: Request) -> Response:
     _, principal = caller(request)
+    _may_use_waitlist(principal)
     data = await _json(request)
     clinic_id, service_id = _int(data, "clinic_id"), _int(data, "service_id")
     raw_day = _str(data, "date", 10)
@@ -363,6 +393,7 @@ def _entry_clinic(entry_id: int) -> Callable[[Session], int | None]:
 async def accept_offer(request: Request) -> Response:
     _, principal = caller(request)
     entry_id = _path_id(request, "entry_id")
+    _may_use_waitlist(principal)
     data = await _json(request, MAX_BODY)
     args: dict[str, Any] = dict(
         principal=principal,

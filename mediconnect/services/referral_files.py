@@ -119,7 +119,7 @@ def storage_dir() -> Path:
 
 
 def path_of(stored_name: str) -> Path:
-    if len(stored_name) != 64 or any(c not in "0123456789abcdef" for c in stored_name):
+    if not 32 <= len(stored_name) <= 64 or any(c not in "0123456789abcdef" for c in stored_name):
         raise ValueError("not a stored referral name")
     return storage_dir() / stored_name
 

@@ -400,7 +400,10 @@ class Runner:
             return set()
         if p.case.allowed and p.rule.obj is None and p.subject.role in p.rule.others:
             return EVERYONE  # an admin page: every account is the admin's business
-        if p.case.allowed or p.case.reason == "object":
+        if p.case.allowed:
+            assert p.subject.user_id is not None
+            return {owner} | self.world.readable_owners(p.subject.user_id)
+        if p.case.reason == "object":
             return {owner}
         return set()
 

@@ -155,6 +155,8 @@ class World:
             self.open_session(victim, token)
             self.victim_tokens[victim] = token
         self._reset_tokens: dict[int, str] = {}
+        self._readable: dict[int, set[str]] = {}
+        self._second_clinic()
 
     def close(self) -> None:
         for token in self.victim_tokens.values():
@@ -208,12 +210,18 @@ class World:
             if len(value) >= min_len:
                 found.setdefault(value.lower(), set()).add(owner)
 
-        for uid, email, first, last, phone in db.exec(
-            select(col(User.id), col(User.email), col(User.first_name), col(User.last_name), col(User.phone))
-        ).all():
+        for uid, email, first, last, phone, role in db.exec(
+            select(
+                col(User.id), col(User.email), col(User.first_name), col(User.last_name), col(User.phone),
+                col(User.role),
+            )
+        ).all():  # fmt: skip
             owner = f"user:{uid}"
             add(email, owner)
-            add(f"{first} {last}", owner, min_len=8)
+            # A practitioner's or staff member's name is how patients know them (on appointments,
+            # rosters, reports): professional, not personal data. Their contacts still are.
+            if Role(role) is Role.PATIENT:
+                add(f"{first} {last}", owner, min_len=8)
             add(phone, owner, min_len=7)
         patient = perm.Patient
         rows = db.exec(
@@ -400,8 +408,9 @@ class World:
             principal = self.principal(subject.user_id)
             where = scope(principal=principal)
             own = db.exec(select(col(id_col)).where(where).order_by(col(id_col)).limit(1)).first()
-            if own is None and kind in ("waitlist_entry", "referral_document"):
-                # A role the policy gives no such objects: any one (its call is refused by role).
+            if own is None:
+                # A role the policy gives no such objects: any one (its call is refused by role;
+                # were the role allowed, the case would fail, not pass).
                 own = db.exec(select(col(id_col)).order_by(col(id_col)).limit(1)).first()
             if principal.is_admin:
                 other = db.exec(
@@ -413,19 +422,72 @@ class World:
                 ).first()
             return own, other
 
-    def clinic_ids(self) -> list[int]:
-        """Every clinic id; the tiny seed has one, so a second, empty clinic is added for the
-        own/other cases of clinic-scoped pages and routes."""
-        with self.db() as db:
-            if db.exec(select(Clinic.id).where(Clinic.code == SECOND_CLINIC)).first() is None:
-                db.add(
-                    Clinic(
-                        code=SECOND_CLINIC, name="Authz Second Clinic", address="2 Matrix Road",
-                        city="Authzville", region="Gauteng",
+    def readable_owners(self, user_id: int) -> set[str]:
+        """Owners (canary keys) of the patients the policy lets this user read: their data may
+        reach them on an allowed call (a doctor's patient list names the doctor's patients)."""
+        if user_id not in self._readable:
+            principal = self.principal(user_id)
+            with self.db() as db:
+                rows = db.exec(
+                    select(col(perm.Patient.id), col(perm.Patient.user_id)).where(
+                        perm.patient_scope(principal=principal, action="read")
                     )
-                )  # fmt: skip
-                db.commit()
+                ).all()
+            self._readable[user_id] = {f"user:{uid}" if uid else f"patient:{pid}" for pid, uid in rows}
+        return self._readable[user_id]
+
+    def clinic_ids(self) -> list[int]:
+        with self.db() as db:
             return sorted(i for i in db.exec(select(Clinic.id)).all() if i is not None)
+
+    def _second_clinic(self) -> None:
+        """The tiny seed has one clinic; clinic-scoped cases need another that is not the
+        subjects'. It gets one appointment (of a patient without a login), invoiced and paid,
+        so "someone else's" appointment, invoice and payment exist for clinic and billing staff."""
+        from mediconnect.models.appointments import Appointment, AppointmentType
+        from mediconnect.models.billing import Invoice, Payment, PaymentMethod, PaymentStatus
+        from mediconnect.models.catalog import Service
+
+        with self.db() as db:
+            if db.exec(select(Clinic.id).where(Clinic.code == SECOND_CLINIC)).first() is not None:
+                return
+            clinic = Clinic(
+                code=SECOND_CLINIC, name="Authz Second Clinic", address="2 Matrix Road",
+                city="Authzville", region="Gauteng",
+            )  # fmt: skip
+            db.add(clinic)
+            db.flush()
+            service = db.exec(select(Service).order_by(col(Service.id))).first()
+            patient_id = db.exec(
+                select(col(perm.Patient.id))
+                .where(col(perm.Patient.user_id).is_(None))
+                .order_by(col(perm.Patient.id))
+            ).first()
+            assert service is not None and patient_id is not None
+            start = utcnow().replace(microsecond=0) + timedelta(days=730)
+            appt = Appointment(
+                patient_id=patient_id, clinic_id=clinic.id, service_id=service.id,
+                appointment_type=AppointmentType.SCAN, scheduled_start=start,
+                scheduled_end=start + timedelta(minutes=service.duration_minutes), price=service.price,
+            )  # fmt: skip
+            db.add(appt)
+            db.flush()
+            invoice = Invoice(
+                number=f"INV-{SECOND_CLINIC}-{appt.id}", appointment_id=appt.id, patient_id=patient_id,
+                clinic_id=clinic.id, subtotal=service.price, medical_aid_portion=0,
+                patient_portion=service.price, total=service.price, amount_paid=service.price,
+                due_date=start.date(),
+            )  # fmt: skip
+            db.add(invoice)
+            db.flush()
+            db.add(
+                Payment(
+                    invoice_id=invoice.id, patient_id=patient_id, amount=service.price,
+                    method=PaymentMethod.CASH, status=PaymentStatus.COMPLETED, completed_at=utcnow(),
+                    receipt_number=f"RCT-{SECOND_CLINIC}-{appt.id}",
+                )
+            )  # fmt: skip
+            db.commit()
 
     # ------------------------------------------------------------------ fingerprints
 
