@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from mediconnect.core.errors import DashboardError
 from mediconnect.models.audit import AuditLog
@@ -69,7 +69,8 @@ def test_list_is_scoped_searchable_and_totalled(session: Session) -> None:
         _views(session, w.desk_user)
     assert refused.value.code.code == "DASH_002"
     # Every list is on the record.
-    assert session.query(AuditLog).filter(AuditLog.resource_type == "invoice_list").count() >= 6
+    listed = session.exec(select(AuditLog).where(AuditLog.resource_type == "invoice_list")).all()
+    assert len(listed) >= 6
 
 
 def test_invoice_detail_has_lines_refunds_and_what_is_refundable(session: Session) -> None:
