@@ -1,6 +1,6 @@
 """Read side of the billing pages: the invoice list with search, names and totals, one invoice
-with its lines, refunds and what is still refundable, the claims list, and a patient's own
-invoices.
+with its lines, refunds and what is still refundable, and a patient's own invoices (the
+claims list is in claims_views.py).
 
 Money rules live in ``billing`` / ``invoice_figures`` / ``payments`` / ``claims``; this module
 only reads, through the same policy predicates (``invoice_scope``, ``require_invoice_read``),
@@ -22,7 +22,6 @@ from mediconnect.core.errors import DashboardError, DashErrorCode
 from mediconnect.core.permissions import Action, Principal
 from mediconnect.models.base import utcnow
 from mediconnect.models.billing import (
-    Claim,
     ClaimStatus,
     Invoice,
     InvoiceLine,
@@ -33,7 +32,7 @@ from mediconnect.models.billing import (
     Refund,
 )
 from mediconnect.models.clinics import Clinic
-from mediconnect.models.patients import MedicalAidScheme, Patient
+from mediconnect.models.patients import Patient
 from mediconnect.models.users import Role
 from mediconnect.services import billing
 from mediconnect.services.invoice_figures import AGEING_BUCKETS, BillingError, ageing_bucket, invoice_json
@@ -44,13 +43,13 @@ MAX_PAGE_SIZE = 100
 OPEN_STATUSES = (InvoiceStatus.SENT, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.OVERDUE)
 
 
-def _page(page: int, page_size: int) -> tuple[int, int]:
+def page_bounds(page: int, page_size: int) -> tuple[int, int]:
     if page < 1 or page > 100_000:
         raise BillingError("invalid_page", "Pages start at 1.", field="page")
     return page, max(1, min(page_size, MAX_PAGE_SIZE))
 
 
-def _pages(total: int, size: int) -> int:
+def page_count(total: int, size: int) -> int:
     return max(1, -(-total // size))
 
 
@@ -68,7 +67,7 @@ def _open() -> sa.ColumnElement[bool]:
     return sa.and_(col(Invoice.status).in_(OPEN_STATUSES), col(Invoice.amount_paid) < col(Invoice.total))
 
 
-def _dec(value: Any) -> Decimal:
+def as_decimal(value: Any) -> Decimal:
     return Decimal(str(value or 0))
 
 
@@ -100,7 +99,7 @@ def list_invoices(
     (with ``with_payments``: each invoice's completed payments, for the receipt links)."""
     if principal.role not in LIST_ROLES | {Role.PATIENT}:
         raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not list invoices")
-    page, size = _page(page, page_size)
+    page, size = page_bounds(page, page_size)
     today = today or datetime.now(UTC).date()
     where: list[sa.ColumnElement[bool]] = [permissions.invoice_scope(principal=principal, action=Action.READ)]
     if status:
@@ -140,8 +139,8 @@ def list_invoices(
         .where(*where, _open())
         .group_by(bucket)
     ).all():
-        by_bucket[name] = money(_dec(amount)) or "0.00"
-        outstanding += _dec(amount)
+        by_bucket[name] = money(as_decimal(amount)) or "0.00"
+        outstanding += as_decimal(amount)
     rows = session.execute(
         sa.select(
             Invoice, col(Patient.first_name), col(Patient.last_name), col(Clinic.name), col(Clinic.timezone)
@@ -195,11 +194,11 @@ def list_invoices(
         "items": items,
         "page": page,
         "page_size": size,
-        "pages": _pages(total, size),
+        "pages": page_count(total, size),
         "total": total,
         "totals": {
-            "total": money(_dec(sums[0])),
-            "amount_paid": money(_dec(sums[1])),
+            "total": money(as_decimal(sums[0])),
+            "amount_paid": money(as_decimal(sums[1])),
             "outstanding": money(outstanding),
             "ageing": by_bucket,
         },
@@ -240,7 +239,7 @@ def _patient_paid(session: Session, invoice_ids: list[int | None]) -> dict[int, 
         )
         .group_by(col(Payment.invoice_id))
     ).all()
-    return {invoice_id: _dec(amount) for invoice_id, amount in rows}
+    return {invoice_id: as_decimal(amount) for invoice_id, amount in rows}
 
 
 def _payments_by_invoice(session: Session, invoice_ids: list[int | None]) -> dict[int, list[dict[str, Any]]]:
@@ -312,7 +311,7 @@ def invoice_detail(*, session: Session, principal: Principal, invoice_id: int) -
     for p in data.get("payments", []):
         p["failure_reason"] = reasons.get(p["payment_id"])
         done = refunded.get(p["payment_id"], ZERO)
-        left = _dec(p["amount"]) - done if p["status"] == PaymentStatus.COMPLETED.value else ZERO
+        left = as_decimal(p["amount"]) - done if p["status"] == PaymentStatus.COMPLETED.value else ZERO
         p["refunded"] = money(done)
         p["refundable"] = money(max(ZERO, left))
     claim = data.get("claim")
@@ -366,105 +365,4 @@ def receipt_extras(*, session: Session, invoice_id: int) -> dict[str, Any]:
         "clinic_phone": clinic.phone,
         "clinic_email": clinic.email,
         "timezone": clinic.timezone,
-    }
-
-
-def list_claims(
-    *, session: Session, principal: Principal, status: str | None = None, page: int = 1, page_size: int = 20
-) -> dict[str, Any]:
-    """Claims on invoices in the caller's scope, newest first, with totals and counts per
-    status (billing staff and admins)."""
-    if principal.role not in LIST_ROLES:
-        raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not list claims")
-    page, size = _page(page, page_size)
-    on_invoice = col(Invoice.id) == col(Claim.invoice_id)
-    where: list[sa.ColumnElement[bool]] = [permissions.invoice_scope(principal=principal)]
-    counts = {
-        s: int(n)
-        for s, n in session.execute(
-            sa.select(col(Claim.status), sa.func.count())
-            .select_from(Claim)
-            .join(Invoice, on_invoice)
-            .where(*where)
-            .group_by(col(Claim.status))
-        ).all()
-    }
-    if status:
-        try:
-            where.append(col(Claim.status) == ClaimStatus(status))
-        except ValueError:
-            choices = ", ".join(s.value for s in ClaimStatus)
-            raise BillingError("invalid_status", f"Status is one of {choices}.", field="status") from None
-    total = (
-        session.scalar(sa.select(sa.func.count()).select_from(Claim).join(Invoice, on_invoice).where(*where))
-        or 0
-    )
-    sums = session.execute(
-        sa.select(
-            sa.func.coalesce(sa.func.sum(col(Claim.claimed_amount)), 0),
-            sa.func.coalesce(sa.func.sum(col(Claim.approved_amount)), 0),
-            sa.func.coalesce(sa.func.sum(col(Claim.paid_amount)), 0),
-        )
-        .select_from(Claim)
-        .join(Invoice, on_invoice)
-        .where(*where)
-    ).one()
-    rows = session.execute(
-        sa.select(
-            Claim,
-            col(Invoice.number),
-            col(Patient.first_name),
-            col(Patient.last_name),
-            col(MedicalAidScheme.name),
-            col(Clinic.timezone),
-        )
-        .join(Invoice, on_invoice)
-        .outerjoin(Patient, col(Patient.id) == col(Invoice.patient_id))
-        .outerjoin(MedicalAidScheme, col(MedicalAidScheme.id) == col(Claim.scheme_id))
-        .outerjoin(Clinic, col(Clinic.id) == col(Invoice.clinic_id))
-        .where(*where)
-        .order_by(col(Claim.submitted_at).desc(), col(Claim.id).desc())
-        .offset((page - 1) * size)
-        .limit(size)
-    ).all()
-    items = [
-        {
-            "claim_id": c.id,
-            "number": c.claim_number,
-            "invoice_id": c.invoice_id,
-            "invoice_number": number,
-            "patient_name": f"{first} {last}" if first else None,
-            "scheme_name": scheme,
-            "timezone": tz,
-            "status": c.status.value,
-            "claimed_amount": money(c.claimed_amount),
-            "approved_amount": money(c.approved_amount),
-            "paid_amount": money(c.paid_amount),
-            "submitted_at": c.submitted_at.isoformat(),
-            "decided_at": c.decided_at.isoformat() if c.decided_at else None,
-            "paid_at": c.paid_at.isoformat() if c.paid_at else None,
-            "denial_reason": c.denial_reason,
-        }
-        for c, number, first, last, scheme, tz in rows
-    ]
-    audit.record(
-        session,
-        principal_or_user_id=principal,
-        action=audit.AuditAction.LIST,
-        patient_id=None,
-        resource_type="claim_list",
-        detail=f"page {page}: {len(items)} of {total} claims"[:500],
-    )
-    return {
-        "items": items,
-        "page": page,
-        "page_size": size,
-        "pages": _pages(total, size),
-        "total": total,
-        "by_status": {s.value: counts.get(s, 0) for s in ClaimStatus},
-        "totals": {
-            "claimed": money(_dec(sums[0])),
-            "approved": money(_dec(sums[1])),
-            "paid": money(_dec(sums[2])),
-        },
     }

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from mediconnect.core.errors import DashboardError
 from mediconnect.models.audit import AuditLog
-from mediconnect.services import billing_views, claims, payments
+from mediconnect.services import billing_views, claims, claims_views, payments
 from tests.services import billing_world as bw
 
 D = Decimal
@@ -119,16 +119,16 @@ def test_claims_list_counts_and_totals_in_scope(session: Session) -> None:
     claims.submit_claim(session=session, principal=billing, invoice_id=b.id)
     claims.decide_claim(session=session, principal=billing, claim_id=first.id, approved_amount="700.00")
 
-    found = billing_views.list_claims(session=session, principal=billing)
+    found = claims_views.list_claims(session=session, principal=billing)
     assert found["total"] == 2
     assert found["by_status"]["submitted"] == 1 and found["by_status"]["partially_approved"] == 1
     assert found["totals"] == {"claimed": "1600.00", "approved": "700.00", "paid": "0.00"}
-    partial = billing_views.list_claims(session=session, principal=billing, status="partially_approved")
+    partial = claims_views.list_claims(session=session, principal=billing, status="partially_approved")
     (row,) = partial["items"]
     assert row["invoice_number"] == a.number and row["approved_amount"] == "700.00"
     assert row["scheme_name"] == w.scheme.name
 
-    other = billing_views.list_claims(session=session, principal=bw.principal(session, w.other_billing_user))
+    other = claims_views.list_claims(session=session, principal=bw.principal(session, w.other_billing_user))
     assert other["total"] == 0
     with pytest.raises(DashboardError):
-        billing_views.list_claims(session=session, principal=bw.principal(session, w.patient_user))
+        claims_views.list_claims(session=session, principal=bw.principal(session, w.patient_user))

@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from mediconnect.core.permissions import Principal
-from mediconnect.services import billing_views, claims, payments
+from mediconnect.services import billing_views, claims, claims_views, payments
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,6 @@ def mark_claim_paid(
 
 
 def list_claims(db: Session, principal: Principal, *, status: str | None, page: int, page_size: int) -> Any:
-    return billing_views.list_claims(
+    return claims_views.list_claims(
         session=db, principal=principal, status=status, page=page, page_size=page_size
     )
