@@ -13,6 +13,11 @@ from mediconnect.features.appointments import list_page as _list  # noqa: F401 -
 from mediconnect.features.appointments import payment_page as _payment  # noqa: F401 - [id]/payment-summary/
 from mediconnect.features.auth import dashboard as _dashboard  # noqa: F401 - registers /dashboard/
 from mediconnect.features.auth import pages as _auth  # noqa: F401 - registers sign-in pages
+from mediconnect.features.billing import claims_page as _billing_claims  # noqa: F401 - /billing/claims/
+from mediconnect.features.billing import invoice_page as _billing_invoice  # noqa: F401 - /billing/invoices/[id]/
+from mediconnect.features.billing import invoices_page as _billing_invoices  # noqa: F401 - /billing/invoices/
+from mediconnect.features.billing import my_invoices_page as _my_invoices  # noqa: F401 - /billing/my-invoices/
+from mediconnect.features.billing import receipt_page as _billing_receipt  # noqa: F401 - /billing/receipts/[id]/
 from mediconnect.features.booking import page as _booking  # noqa: F401 - registers /appointments/book/
 from mediconnect.features.booking import waitlist_page as _waitlist  # noqa: F401 - /appointments/waitlist/
 from mediconnect.features.catalog import clinic_page as _manage_clinics  # noqa: F401 - registers /manage/clinics/

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from mediconnect.core.settings import ROOT
 from tests.conftest import REDIS_URL
@@ -97,3 +97,12 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def pages(browser: Browser, running_app: str) -> Iterator[list[Page]]:
+    """Pages a test opens (each in its own context: its own cookies and session); closed after."""
+    opened: list[Page] = []
+    yield opened
+    for page in opened:
+        page.close()

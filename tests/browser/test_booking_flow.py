@@ -6,7 +6,6 @@ without reloading (the live backbone), and is told when the time it had picked i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -19,35 +18,13 @@ from mediconnect.models.appointments import Appointment
 from mediconnect.models.catalog import Service
 from mediconnect.models.patients import Patient
 from mediconnect.models.users import User
-from mediconnect.seed.demo_accounts import DEMO_BY_ROLE, DEMO_PASSWORD
+from mediconnect.seed.demo_accounts import DEMO_BY_ROLE
+from tests.browser.tabs import TALL, open_signed_in
 
 pytestmark = pytest.mark.browser
 
-WIDE = {"width": 1280, "height": 800}
-TALL = {"width": 768, "height": 1024}
 PATIENT = DEMO_BY_ROLE["patient"]
 STAFF = DEMO_BY_ROLE["clinic_staff"]
-
-
-@pytest.fixture
-def pages(browser: Browser, running_app: str) -> Iterator[list[Page]]:
-    opened: list[Page] = []
-    yield opened
-    for page in opened:
-        page.close()
-
-
-def open_signed_in(
-    browser: Browser, base: str, pages: list[Page], email: str, path: str, viewport=WIDE
-) -> Page:
-    page = browser.new_page(viewport=viewport)  # its own context: its own cookies and session
-    pages.append(page)
-    page.goto(f"{base}/login/?next={path}", wait_until="networkidle")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(DEMO_PASSWORD)
-    page.get_by_role("form", name="Sign in").get_by_role("button").last.click()
-    expect(page).to_have_url(re.compile("^" + re.escape(base + path) + "$"), timeout=20_000)
-    return page
 
 
 def plain_service(database_url: str) -> Service:

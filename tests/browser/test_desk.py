@@ -4,7 +4,6 @@ desk on the same clinic and day shows it without reloading; the appointment list
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -15,35 +14,13 @@ from sqlmodel import Session
 from mediconnect.core.db import make_engine
 from mediconnect.models.appointments import Appointment, AppointmentStatus
 from mediconnect.seed.demo_accounts import DEMO_BY_ROLE, DEMO_PASSWORD
+from tests.browser.tabs import TALL, WIDE, open_signed_in
 
 pytestmark = pytest.mark.browser
 
-WIDE = {"width": 1280, "height": 800}
-TALL = {"width": 768, "height": 1024}
 STAFF = DEMO_BY_ROLE["clinic_staff"]
 ADMIN = DEMO_BY_ROLE["admin"]
 PATIENT = DEMO_BY_ROLE["patient"]
-
-
-@pytest.fixture
-def pages(browser: Browser, running_app: str) -> Iterator[list[Page]]:
-    opened: list[Page] = []
-    yield opened
-    for page in opened:
-        page.close()
-
-
-def open_signed_in(
-    browser: Browser, base: str, pages: list[Page], email: str, path: str, viewport=WIDE
-) -> Page:
-    page = browser.new_page(viewport=viewport)
-    pages.append(page)
-    page.goto(f"{base}/login/?next={path}", wait_until="networkidle")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(DEMO_PASSWORD)
-    page.get_by_role("form", name="Sign in").get_by_role("button").last.click()
-    expect(page).to_have_url(re.compile("^" + re.escape(base + path) + "$"), timeout=20_000)
-    return page
 
 
 def test_check_in_from_the_desk_shows_on_every_desk_and_in_the_list(

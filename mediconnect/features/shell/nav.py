@@ -45,6 +45,9 @@ DOCTOR_DASHBOARD = NavItem("Dashboard", "/dashboard/doctor/")
 # A clinic dashboard needs an id; /clinics/ lists the clinics the caller may open.
 CLINICS = NavItem("Clinics", "/clinics/")
 BILLING = NavItem("Billing", "/billing/dashboard/")
+INVOICES = NavItem("Invoices", "/billing/invoices/")
+CLAIMS = NavItem("Claims", "/billing/claims/")
+MY_INVOICES = NavItem("My invoices", "/billing/my-invoices/")
 ANALYTICS = NavItem("Analytics", "/analytics/dashboard/")
 REVENUE = NavItem("Revenue", "/analytics/revenue/")
 FEEDBACK = NavItem("Feedback", "/analytics/feedback/")
@@ -61,7 +64,7 @@ SIGN_OUT = NavItem("Sign out", "/logout/", cta=True)
 PUBLIC_NAV: tuple[NavItem, ...] = (HOME, BOOK, SIGN_IN, REGISTER)
 
 ROLE_NAV: dict[Role, tuple[NavItem, ...]] = {
-    Role.PATIENT: (DASHBOARD, BOOK, MY_APPOINTMENTS, WAITLIST, PROFILE, SIGN_OUT),
+    Role.PATIENT: (DASHBOARD, BOOK, MY_APPOINTMENTS, WAITLIST, MY_INVOICES, PROFILE, SIGN_OUT),
     Role.DOCTOR: (
         DOCTOR_DASHBOARD,
         APPOINTMENTS,
@@ -73,7 +76,7 @@ ROLE_NAV: dict[Role, tuple[NavItem, ...]] = {
     ),
     Role.REFERRING_DOCTOR: (DASHBOARD, APPOINTMENTS, PROFILE, SIGN_OUT),
     Role.CLINIC_STAFF: (DASHBOARD, DESK, APPOINTMENTS, MANAGE, ANALYTICS, PROFILE, SIGN_OUT),
-    Role.BILLING_STAFF: (BILLING, REVENUE, PROFILE, SIGN_OUT),
+    Role.BILLING_STAFF: (BILLING, INVOICES, CLAIMS, REVENUE, PROFILE, SIGN_OUT),
     Role.ANALYTICS_STAFF: (ANALYTICS, REVENUE, FEEDBACK, PROFILE, SIGN_OUT),
     Role.ADMIN: (
         DASHBOARD,
@@ -85,6 +88,8 @@ ROLE_NAV: dict[Role, tuple[NavItem, ...]] = {
         APPOINTMENTS,
         DESK,
         BILLING,
+        INVOICES,
+        CLAIMS,
         ANALYTICS,
         REVENUE,
         FEEDBACK,

@@ -1,0 +1,26 @@
+"""Opening signed-in browser tabs, shared by the browser tests."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Browser, Page, expect
+
+from mediconnect.seed.demo_accounts import DEMO_PASSWORD
+
+WIDE = {"width": 1280, "height": 800}
+TALL = {"width": 768, "height": 1024}
+
+
+def open_signed_in(
+    browser: Browser, base: str, pages: list[Page], email: str, path: str, viewport: dict[str, int] = WIDE
+) -> Page:
+    """A new page in its own context (its own cookies and session), signed in, at ``path``."""
+    page = browser.new_page(viewport=viewport)
+    pages.append(page)
+    page.goto(f"{base}/login/?next={path}", wait_until="networkidle")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(DEMO_PASSWORD)
+    page.get_by_role("form", name="Sign in").get_by_role("button").last.click()
+    expect(page).to_have_url(re.compile("^" + re.escape(base + path) + "$"), timeout=20_000)
+    return page
