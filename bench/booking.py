@@ -47,13 +47,14 @@ def main() -> int:
 
     url = args.database_url or _seed_demo(args.postgres)
     engine = make_engine(url)
-    from bench.booking_load import pick_targets, percentile, run_load
+    from bench.booking_load import percentile, pick_targets, run_load
 
     targets = pick_targets(engine, count=6, tz="Africa/Johannesburg")
     if not targets:
         print("no clinic-day with free slots in the next week: is the seed's --today in the past?")
         return 1
-    print(f"\n== bench.booking: load ({args.clients} clients, {args.seconds:.0f} s, {len(targets)} clinic-days) ==")
+    what = f"{args.clients} clients, {args.seconds:.0f} s, {len(targets)} clinic-days"
+    print(f"\n== bench.booking: load ({what}) ==")
     load = run_load(engine, seconds=args.seconds, clients=args.clients, targets=targets)
     for key in ("booked", "taken", "refused", "cancelled"):
         print(f"{key:<18}{load[key]:>10}")

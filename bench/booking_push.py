@@ -71,7 +71,9 @@ async def open_tabs(
     return tabs
 
 
-def _book_one(engine: Any, principal: Principal, patient_ids: list[int], target: Any, i: int) -> tuple[int, float]:
+def _book_one(
+    engine: Any, principal: Principal, patient_ids: list[int], target: Any, i: int
+) -> tuple[int, float]:
     """Book a free slot of the target day; return the appointment id and its commit time."""
     committed: list[float] = []
 
@@ -103,7 +105,13 @@ def _cancel(engine: Any, principal: Principal, appointment_id: int) -> None:
 
 
 async def measure(
-    tabs: list[TimedClient], *, engine: Any, principal: Principal, patient_ids: list[int], target: Any, rounds: int
+    tabs: list[TimedClient],
+    *,
+    engine: Any,
+    principal: Principal,
+    patient_ids: list[int],
+    target: Any,
+    rounds: int,
 ) -> PushResult:
     latencies: list[float] = []
     missed = 0

@@ -3,7 +3,7 @@ with its lines, refunds and what is still refundable, and a patient's own invoic
 claims list is in claims_views.py).
 
 Money rules live in ``billing`` / ``invoice_figures`` / ``payments`` / ``claims``; this module
-only reads, through the same policy predicates (``invoice_scope``, ``require_invoice_read``),
+only reads, through the same policy predicates (``invoice_scope``, ``require_invoice``),
 so a list never shows what a single fetch would refuse. Lists and views are audited.
 """
 
@@ -271,8 +271,8 @@ def invoice_detail(*, session: Session, principal: Principal, invoice_id: int) -
     """The invoice page: the invoice's figures, claim and payments (``invoice_json``) plus
     names, every line, refunds, what each payment can still refund, and whether a claim can
     be submitted now. For the invoice's readers and the desk of its clinic, which takes
-    payments there (``require_invoice_read``, as receipts). Audited."""
-    permissions.require_invoice_read(session, principal=principal, invoice_id=invoice_id)
+    payments there (``require_invoice``, as receipts). Audited."""
+    permissions.require_invoice(session, principal=principal, invoice_id=invoice_id, action=Action.READ)
     invoice = session.get(Invoice, invoice_id)
     assert invoice is not None
     data = invoice_json(

@@ -297,11 +297,13 @@ def refund(*, session: Session, principal: Principal, payment_id: int, amount: o
 
 def receipt(*, session: Session, principal: Principal, payment_id: int) -> dict[str, Any]:
     """The receipt of a completed (or since refunded) payment. Audited: it names the patient."""
-    permissions.require_receipt_role(principal=principal)
+    permissions.require_invoice_role(principal=principal, action=Action.READ)
     payment = session.get(Payment, payment_id)
     if payment is None or payment.invoice_id is None:
         raise DashboardError(DashErrorCode.DASH_006, "not associated with this payment")
-    permissions.require_invoice_read(session, principal=principal, invoice_id=payment.invoice_id)
+    permissions.require_invoice(
+        session, principal=principal, invoice_id=payment.invoice_id, action=Action.READ
+    )
     if payment.receipt_number is None:
         raise BillingError("no_receipt", f"A {payment.status.value} payment has no receipt.", status=409)
     invoice = session.get(Invoice, payment.invoice_id)

@@ -169,7 +169,8 @@ INVOICES: dict[str, dict[Action, set[str] | str]] = {
     "d2": {Action.READ: {"I2"}},
     "bs_a": {Action.READ: {"I1"}, Action.WRITE: {"I1"}},
     "bs_d2": {Action.READ: {"I2"}, Action.WRITE: {"I2"}},
-    "cs_a": {Action.READ: DENIED},
+    # The front desk reads its own clinic's invoices (it takes payments there); billing writes.
+    "cs_a": {Action.READ: {"I1"}, Action.WRITE: DENIED},
     "rd": {Action.READ: DENIED},
     "analyst": {Action.READ: DENIED},
 }

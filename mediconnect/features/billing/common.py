@@ -31,7 +31,7 @@ T = TypeVar("T")
 # Who each billing page is for (the page decorator and every handler use the same sets).
 BILLING_ROLES = frozenset({Role.BILLING_STAFF, Role.ADMIN})
 # The front desk (clinic staff) opens an invoice of its clinic to take a payment
-# (services.payments: require_desk_payment / require_invoice_read), nothing else.
+# (services.payments: require_desk_payment / require_invoice), nothing else.
 DESK_ROLES = BILLING_ROLES | {Role.CLINIC_STAFF}
 RECEIPT_ROLES = DESK_ROLES | {Role.PATIENT}
 PATIENT_ROLES = frozenset({Role.PATIENT})
