@@ -26,6 +26,7 @@ from reflex.istate.manager.token import BaseStateToken
 
 from mediconnect.core import events
 from mediconnect.core.events import DomainEvent
+from mediconnect.features.live.context import REFRESHING
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +142,7 @@ async def _refresh(key: WatchKey, evt: DomainEvent, gate: asyncio.Semaphore) -> 
         if namespace is None or not await namespace._token_manager.is_token_connected(token):
             _set_topics(key, frozenset())  # the tab is gone; it watches again when it reloads
             return
+        marker = REFRESHING.set(True)
         try:
             async with app.modify_state(BaseStateToken(ident=token, cls=cls)) as root:
                 state = await root.get_state(cls)
@@ -148,6 +150,8 @@ async def _refresh(key: WatchKey, evt: DomainEvent, gate: asyncio.Semaphore) -> 
                 await result
         except Exception:
             log.exception("live refresh of %s failed on %s", cls.__name__, evt.name)
+        finally:
+            REFRESHING.reset(marker)
 
 
 async def _consume(queue: asyncio.Queue[DomainEvent]) -> None:

@@ -18,6 +18,7 @@ from urllib.parse import quote
 import reflex as rx
 
 from mediconnect.core.db import session_scope
+from mediconnect.features.live.context import REFRESHING
 from mediconnect.features.shell.nav import NavLink, nav_for, split_nav
 from mediconnect.models.base import utcnow
 from mediconnect.models.users import Role, UserPublic
@@ -68,6 +69,11 @@ async def current_user(state: rx.State) -> UserPublic | None:
     return await session._current_user()
 
 
+def _lookup(client_token: str, touch: bool) -> UserPublic | None:
+    with session_scope() as db:
+        return sessions.resolve_session(session=db, client_token=client_token, touch=touch)
+
+
 class SessionState(rx.State):
     _user_id: int | None = None
     _role: Role | None = None
@@ -108,7 +114,10 @@ class SessionState(rx.State):
         return user
 
     async def _current_user(self) -> UserPublic | None:
-        user = self._resolve()
+        # Off the event loop (a hundred live refreshes must not queue behind each other's
+        # queries), and a refresh pushed to the tab is not the user's activity.
+        user = await asyncio.to_thread(_lookup, self._client_token(), not REFRESHING.get())
+        self._apply(user)
         if user is None:
             await self._clear_private_states()
         return user
