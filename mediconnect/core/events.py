@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import time
 import uuid
@@ -35,8 +36,18 @@ from mediconnect.core.settings import get_settings
 log = logging.getLogger(__name__)
 
 CHANNEL = "mediconnect:events"
-# A process id for this interpreter: lets a listener tell its own events from others'.
-ORIGIN = uuid.uuid4().hex[:12]
+_origin: tuple[int, str] | None = None
+
+
+def origin() -> str:
+    """This process's id, so a listener can tell its own events from others'. Made per pid:
+    the web server imports the app once and forks its workers, which must not share one."""
+    global _origin
+    pid = os.getpid()
+    if _origin is None or _origin[0] != pid:
+        _origin = (pid, uuid.uuid4().hex[:12])
+    return _origin[1]
+
 
 IdValue = int | str
 
@@ -48,7 +59,7 @@ class DomainEvent:
     topics: tuple[str, ...]
     # Wall-clock time of the commit (seconds since the epoch): push latency is measured from it.
     committed_at: float = 0.0
-    origin: str = ORIGIN
+    origin: str = field(default_factory=origin)
     event_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def to_json(self) -> str:
@@ -208,20 +219,22 @@ def _dispatch(pending: Iterable[DomainEvent]) -> None:
             log.warning("could not publish %d event(s) to Redis", len(stamped))
 
 
-_clients: dict[str, redis.Redis] = {}
+# Per process: a forked worker must open its own connections and run its own listener.
+_clients: dict[tuple[int, str], redis.Redis] = {}
 
 
 def _redis_client(url: str) -> redis.Redis:
-    client = _clients.get(url)
+    key = (os.getpid(), url)
+    client = _clients.get(key)
     if client is None:
-        client = _clients[url] = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        client = _clients[key] = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
     return client
 
 
 class _RedisListener:
     """The one Redis subscription of this process, on a daemon thread; reconnects on failure."""
 
-    _started: dict[str, _RedisListener] = {}
+    _started: dict[tuple[int, str], _RedisListener] = {}
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -230,10 +243,11 @@ class _RedisListener:
 
     @classmethod
     def ensure_started(cls, url: str, timeout: float = 5.0) -> None:
+        key = (os.getpid(), url)
         with _lock:
-            listener = cls._started.get(url)
+            listener = cls._started.get(key)
             if listener is None:
-                listener = cls._started[url] = cls(url)
+                listener = cls._started[key] = cls(url)
                 listener.thread.start()
         listener.ready.wait(timeout)
 
@@ -254,7 +268,7 @@ class _RedisListener:
                     except (ValueError, KeyError, TypeError):
                         log.warning("ignoring a malformed event on %s", CHANNEL)
                         continue
-                    if evt.origin != ORIGIN:
+                    if evt.origin != origin():
                         _deliver(evt)
             except redis.RedisError:
                 log.warning("event subscription lost; retrying in %.1fs", backoff)

@@ -87,7 +87,7 @@ def test_worker_passes_a_lapsed_offer_to_the_next_patient(
         assert out.returncode == 0, out.stderr + log_path.read_text()
         assert out.stdout.strip() == "1"
         assert offered.wait(10), "the worker's waitlist_offered event never reached this process"
-        assert heard[0].origin != events.ORIGIN
+        assert heard[0].origin != events.origin()
         with Session(engine) as s:
             assert s.get(WaitlistEntry, lapsed.id).status is WaitlistStatus.EXPIRED
             now_offered = s.get(WaitlistEntry, waiting.id)

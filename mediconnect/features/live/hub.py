@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import os
 import threading
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar
@@ -43,6 +44,7 @@ _loop: asyncio.AbstractEventLoop | None = None
 _queue: asyncio.Queue[DomainEvent] | None = None
 _consumer: asyncio.Task[None] | None = None
 _start_lock = threading.Lock()
+_subscribed_in: int | None = None
 # Tabs refreshed at once per event: bounds database connections taken by a burst.
 MAX_PARALLEL = 16
 
@@ -60,16 +62,16 @@ def instance_id() -> str:
 
 
 def _ensure_started() -> None:
-    global _loop, _queue, _consumer
+    global _loop, _queue, _consumer, _subscribed_in
     loop = asyncio.get_running_loop()
     with _start_lock:
         if _consumer is not None and not _consumer.done() and _loop is loop:
             return
         _loop, _queue = loop, asyncio.Queue()
         _consumer = loop.create_task(_consume(_queue), name="mediconnect-live-fanout")
-        if not getattr(_ensure_started, "subscribed", False):
+        if _subscribed_in != os.getpid():  # once per process (workers are forked)
             events.subscribe(_receive)
-            _ensure_started.subscribed = True  # type: ignore[attr-defined]
+            _subscribed_in = os.getpid()
 
 
 def _receive(evt: DomainEvent) -> None:
