@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -127,7 +128,7 @@ def test_landing_desktop(running_app: str, visit: Callable[[int, int], Visit], a
     assert v.errors == []
 
 
-def test_menu_link_navigates_to_a_branded_404_until_the_page_exists(
+def test_menu_link_to_booking_asks_a_visitor_to_sign_in_first(
     running_app: str, visit: Callable[[int, int], Visit]
 ) -> None:
     v = visit(768, 1024)
@@ -136,6 +137,11 @@ def test_menu_link_navigates_to_a_branded_404_until_the_page_exists(
     page.get_by_role("button", name="Open navigation menu").click()
     page.get_by_role("menuitem", name="Book a scan").click()
 
-    expect(page).to_have_url(f"{running_app}/appointments/book/")
+    expect(page).to_have_url(re.compile(r"/login/\?next=/appointments/book/"), timeout=10_000)
+    expect(page.get_by_test_id("brand")).to_be_visible()
+
+
+def test_an_unknown_page_is_a_branded_404(running_app: str, visit: Callable[[int, int], Visit]) -> None:
+    page = visit(768, 1024).open(f"{running_app}/no-such-page/")
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     expect(page.get_by_test_id("brand")).to_be_visible()
