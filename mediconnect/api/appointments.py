@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any, TypeVar
@@ -46,6 +45,7 @@ from starlette.routing import BaseRoute, Route
 from mediconnect.api import deps
 from mediconnect.api.auth_guard import NO_STORE, bearer_required, caller
 from mediconnect.api.availability import date_param, int_param
+from mediconnect.api.bodies import bad, int_field, read_json, str_field
 from mediconnect.core import permissions
 from mediconnect.core.errors import DashboardError, DashErrorCode
 from mediconnect.core.permissions import Action, Principal
@@ -65,7 +65,6 @@ from mediconnect.services.booking import BookingError
 from mediconnect.services.referral_files import MAX_BYTES, ReferralUpload
 
 MAX_BODY = (MAX_BYTES * 4) // 3 + 64 * 1024  # a base64 referral plus the other fields
-SMALL_BODY = 16 * 1024
 CONFLICTS = frozenset(
     {"slot_taken", "patient_double_booked", "invalid_transition", "too_late_to_cancel", "too_early",
      "no_offer", "offer_expired", "slots_available"}
@@ -79,69 +78,25 @@ class BookingFailure(Exception):
         self.body, self.status = body, status
 
 
-def _bad(detail: str) -> DashboardError:
-    return DashboardError(DashErrorCode.DASH_004, detail)
-
-
-async def _json(request: Request, limit: int = SMALL_BODY) -> dict[str, Any]:
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > limit):
-        raise _bad("request body too large")
-    raw = b""
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > limit:
-            raise _bad("request body too large")
-    if not raw.strip():
-        return {}
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        raise _bad("the body must be JSON") from None
-    if not isinstance(data, dict):
-        raise _bad("the body must be a JSON object")
-    return data
-
-
-def _int(data: dict[str, Any], name: str, *, required: bool = True) -> int | None:
-    value = data.get(name)
-    if value is None:
-        if required:
-            raise _bad(f"{name} is required")
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise _bad(f"{name} must be a positive integer")
-    return value
-
-
-def _str(data: dict[str, Any], name: str, limit: int = 300) -> str | None:
-    value = data.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str) or len(value) > limit:
-        raise _bad(f"{name} must be a string of at most {limit} characters")
-    return value
-
-
 def _moment(data: dict[str, Any], name: str) -> datetime:
-    raw = _str(data, name, 40)
+    raw = str_field(data, name, 40)
     try:
         value = datetime.fromisoformat(raw or "")
     except ValueError:
-        raise _bad(f"{name} must be an ISO 8601 time with its offset") from None
+        raise bad(f"{name} must be an ISO 8601 time with its offset") from None
     if value.tzinfo is None:
-        raise _bad(f"{name} must include its UTC offset")
+        raise bad(f"{name} must include its UTC offset")
     return value
 
 
 def _clock(data: dict[str, Any], name: str) -> time | None:
-    raw = _str(data, name, 8)
+    raw = str_field(data, name, 8)
     if raw is None:
         return None
     try:
         return time.fromisoformat(raw)
     except ValueError:
-        raise _bad(f"{name} must be a time, HH:MM") from None
+        raise bad(f"{name} must be a time, HH:MM") from None
 
 
 def _upload(data: dict[str, Any]) -> ReferralUpload | None:
@@ -149,18 +104,18 @@ def _upload(data: dict[str, Any]) -> ReferralUpload | None:
     if ref is None:
         return None
     if not isinstance(ref, dict) or not isinstance(ref.get("content_base64"), str):
-        raise _bad("referral must be {filename, content_base64}")
+        raise bad("referral must be {filename, content_base64}")
     try:
         content = base64.b64decode(ref["content_base64"], validate=True)
     except (binascii.Error, ValueError):
-        raise _bad("referral.content_base64 is not valid base64") from None
+        raise bad("referral.content_base64 is not valid base64") from None
     return ReferralUpload(filename=str(ref.get("filename") or "")[:255], data=content)
 
 
 def _path_id(request: Request, name: str) -> int:
     raw = str(request.path_params.get(name, ""))
     if not raw.isdigit() or len(raw) > 12:
-        raise _bad(f"{name} must be a positive integer")
+        raise bad(f"{name} must be a positive integer")
     return int(raw)
 
 
@@ -203,10 +158,10 @@ def _appointment_clinic(appointment_id: int) -> Callable[[Session], int | None]:
 
 
 def _patient_id(principal: Principal, data: dict[str, Any]) -> int:
-    given = _int(data, "patient_id", required=False)
+    given = int_field(data, "patient_id", required=False)
     if given is None:
         if principal.patient_id is None:
-            raise _bad("patient_id is required")
+            raise bad("patient_id is required")
         return principal.patient_id
     return given
 
@@ -243,8 +198,8 @@ def _may_use_waitlist(principal: Principal) -> None:
 async def book(request: Request) -> Response:
     _, principal = caller(request)
     _may_book(principal)
-    data = await _json(request, MAX_BODY)
-    clinic_id, service_id = _int(data, "clinic_id"), _int(data, "service_id")
+    data = await read_json(request, MAX_BODY)
+    clinic_id, service_id = int_field(data, "clinic_id"), int_field(data, "service_id")
     assert clinic_id is not None and service_id is not None
     args: dict[str, Any] = dict(
         principal=principal,
@@ -254,9 +209,9 @@ async def book(request: Request) -> Response:
         start=_moment(data, "start"),
         preparation_acknowledged=data.get("preparation_acknowledged") is True,
         referral=_upload(data),
-        referral_id=_int(data, "referral_id", required=False),
-        channel=_str(data, "channel", 20) or "online",
-        notes=_str(data, "notes", 1000),
+        referral_id=int_field(data, "referral_id", required=False),
+        channel=str_field(data, "channel", 20) or "online",
+        notes=str_field(data, "notes", 1000),
     )
     return await _respond(lambda s: booking.book(session=s, **args), lambda _s: clinic_id, status=201)
 
@@ -316,7 +271,7 @@ def _transition(fn: Callable[..., Any]) -> Callable[[Request], Any]:
     async def endpoint(request: Request) -> Response:
         _, principal = caller(request)
         appointment_id = _path_id(request, "appointment_id")
-        await _json(request)  # a body, if any, must still be small and JSON
+        await read_json(request)  # a body, if any, must still be small and JSON
         return await _respond(
             lambda s: fn(session=s, principal=principal, appointment_id=appointment_id),
             _appointment_clinic(appointment_id),
@@ -331,7 +286,7 @@ async def cancel(request: Request) -> Response:
     _, principal = caller(request)
     appointment_id = _path_id(request, "appointment_id")
     await _may_change(principal, appointment_id)
-    reason = _str(await _json(request), "reason", 300)
+    reason = str_field(await read_json(request), "reason", 300)
     return await _respond(
         lambda s: lifecycle.cancel(
             session=s, principal=principal, appointment_id=appointment_id, reason=reason
@@ -345,7 +300,7 @@ async def reschedule(request: Request) -> Response:
     _, principal = caller(request)
     appointment_id = _path_id(request, "appointment_id")
     await _may_change(principal, appointment_id)
-    new_start = _moment(await _json(request), "start")
+    new_start = _moment(await read_json(request), "start")
     return await _respond(
         lambda s: lifecycle.reschedule(
             session=s, principal=principal, appointment_id=appointment_id, new_start=new_start
@@ -361,13 +316,13 @@ async def reschedule(request: Request) -> Response:
 async def join_waitlist(request: Request) -> Response:
     _, principal = caller(request)
     _may_use_waitlist(principal)
-    data = await _json(request)
-    clinic_id, service_id = _int(data, "clinic_id"), _int(data, "service_id")
-    raw_day = _str(data, "date", 10)
+    data = await read_json(request)
+    clinic_id, service_id = int_field(data, "clinic_id"), int_field(data, "service_id")
+    raw_day = str_field(data, "date", 10)
     try:
         desired = date.fromisoformat(raw_day or "")
     except ValueError:
-        raise _bad("date must be YYYY-MM-DD") from None
+        raise bad("date must be YYYY-MM-DD") from None
     assert clinic_id is not None and service_id is not None
     args: dict[str, Any] = dict(
         principal=principal,
@@ -394,13 +349,13 @@ async def accept_offer(request: Request) -> Response:
     _, principal = caller(request)
     entry_id = _path_id(request, "entry_id")
     _may_use_waitlist(principal)
-    data = await _json(request, MAX_BODY)
+    data = await read_json(request, MAX_BODY)
     args: dict[str, Any] = dict(
         principal=principal,
         entry_id=entry_id,
         preparation_acknowledged=data.get("preparation_acknowledged") is True,
         referral=_upload(data),
-        referral_id=_int(data, "referral_id", required=False),
+        referral_id=int_field(data, "referral_id", required=False),
     )
     return await _respond(lambda s: waitlist.accept(session=s, **args), _entry_clinic(entry_id), status=201)
 

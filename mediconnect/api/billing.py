@@ -25,7 +25,6 @@ input), 409 (conflicts with what is recorded) or 404 (nothing to act on, e.g. no
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -40,60 +39,13 @@ from starlette.routing import BaseRoute, Route
 
 from mediconnect.api import deps
 from mediconnect.api.auth_guard import NO_STORE, bearer_required, caller
-from mediconnect.core.errors import DashboardError, DashErrorCode
+from mediconnect.api.bodies import bad, int_field, read_json, str_field
 from mediconnect.models.billing import Claim, Refund
 from mediconnect.services import billing, claims, payments
 from mediconnect.services.invoice_figures import BillingError
 from mediconnect.services.pricing import money, quote_as_json
 
-MAX_BODY = 16 * 1024
 DEFAULT_TZ = ZoneInfo("Africa/Johannesburg")
-
-
-def _bad(detail: str) -> DashboardError:
-    return DashboardError(DashErrorCode.DASH_004, detail)
-
-
-async def _json(request: Request) -> dict[str, Any]:
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
-        raise _bad("request body too large")
-    raw = b""
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > MAX_BODY:
-            raise _bad("request body too large")
-    if not raw.strip():
-        return {}
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        raise _bad("the body must be JSON") from None
-    if not isinstance(data, dict):
-        raise _bad("the body must be a JSON object")
-    return data
-
-
-def _int(data: dict[str, Any], name: str, *, required: bool = True) -> int | None:
-    value = data.get(name)
-    if value is None:
-        if required:
-            raise _bad(f"{name} is required")
-        return None
-    if isinstance(value, str) and value.isdigit() and len(value) <= 12:
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value < 10**12:
-        raise _bad(f"{name} must be a positive integer")
-    return value
-
-
-def _text(data: dict[str, Any], name: str, limit: int = 300) -> str | None:
-    value = data.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str) or len(value) > limit:
-        raise _bad(f"{name} must be a string of at most {limit} characters")
-    return value
 
 
 def _money_in(data: dict[str, Any], name: str) -> str | None:
@@ -104,7 +56,7 @@ def _money_in(data: dict[str, Any], name: str) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float) or len(str(value)) > 20:
-        raise _bad(f'{name} must be an amount such as "250.00"')
+        raise bad(f'{name} must be an amount such as "250.00"')
     # A float is read through its shortest repr (0.1 -> "0.1"), never its binary expansion.
     return repr(value) if isinstance(value, float) else str(value)
 
@@ -159,14 +111,14 @@ def _today() -> date:
 @bearer_required
 async def quote(request: Request) -> Response:
     _, principal = caller(request)
-    data = await _json(request)
-    service_id = _int(data, "service_id", required=False)
-    patient_id = _int(data, "patient_id", required=False)
-    raw_day = _text(data, "date", 10)
+    data = await read_json(request)
+    service_id = int_field(data, "service_id", required=False)
+    patient_id = int_field(data, "patient_id", required=False)
+    raw_day = str_field(data, "date", 10)
     try:
         on = date.fromisoformat(raw_day) if raw_day else _today()
     except ValueError:
-        raise _bad("date must be YYYY-MM-DD") from None
+        raise bad("date must be YYYY-MM-DD") from None
 
     def work(session: Session) -> dict[str, Any]:
         q = billing.quote_for(
@@ -191,7 +143,7 @@ def _flag(value: str | None, name: str) -> bool:
         return False
     if value in ("1", "true", "yes"):
         return True
-    raise _bad(f"{name} must be true or false")
+    raise bad(f"{name} must be true or false")
 
 
 @bearer_required
@@ -201,11 +153,11 @@ async def list_invoices(request: Request) -> Response:
     status = params.get("status") or None
     clinic_raw, page_raw = params.get("clinic_id"), params.get("page", "1")
     if clinic_raw is not None and (not clinic_raw.isdigit() or len(clinic_raw) > 12):
-        raise _bad("clinic_id must be a positive integer")
+        raise bad("clinic_id must be a positive integer")
     if not page_raw.isdigit() or len(page_raw) > 6:
-        raise _bad("page must be a positive integer")
+        raise bad("page must be a positive integer")
     if status is not None and len(status) > 20:
-        raise _bad("status is too long")
+        raise bad("status is too long")
     overdue = _flag(params.get("overdue_only"), "overdue_only")
     clinic_id = int(clinic_raw) if clinic_raw else None
     return await _respond(
@@ -229,13 +181,13 @@ async def get_invoice(request: Request) -> Response:
 async def record_payment(request: Request) -> Response:
     _, principal = caller(request)
     invoice_id = _path_id(request, "invoice_id")
-    data = await _json(request)
+    data = await read_json(request)
     amount = _money_in(data, "amount")
-    method = _text(data, "method", 20)
-    reference = _text(data, "reference", 64)
-    key = _text(data, "idempotency_key", 64) or request.headers.get("idempotency-key")
+    method = str_field(data, "method", 20)
+    reference = str_field(data, "reference", 64)
+    key = str_field(data, "idempotency_key", 64) or request.headers.get("idempotency-key")
     if key is not None and len(key) > 64:
-        raise _bad("the idempotency key is at most 64 characters")
+        raise bad("the idempotency key is at most 64 characters")
 
     def work(session: Session) -> tuple[dict[str, Any], int]:
         before = payments.payment_id_for_key(session=session, idempotency_key=key)
@@ -267,9 +219,9 @@ def _refund_json(r: Refund) -> dict[str, Any]:
 async def refund(request: Request) -> Response:
     _, principal = caller(request)
     payment_id = _path_id(request, "payment_id")
-    data = await _json(request)
+    data = await read_json(request)
     amount = _money_in(data, "amount")
-    reason = _text(data, "reason", 200) or ""
+    reason = str_field(data, "reason", 200) or ""
 
     def work(session: Session) -> tuple[dict[str, Any], int]:
         row = payments.refund(
@@ -320,12 +272,12 @@ async def submit_claim(request: Request) -> Response:
 async def decide_claim(request: Request) -> Response:
     _, principal = caller(request)
     claim_id = _path_id(request, "claim_id")
-    data = await _json(request)
+    data = await read_json(request)
     denied = data.get("denied", False)
     if not isinstance(denied, bool):
-        raise _bad("denied must be true or false")
+        raise bad("denied must be true or false")
     approved = _money_in(data, "approved_amount")
-    reason = _text(data, "reason", 200)
+    reason = str_field(data, "reason", 200)
 
     def work(session: Session) -> dict[str, Any]:
         return claim_json(
@@ -342,9 +294,9 @@ async def decide_claim(request: Request) -> Response:
 async def claim_paid(request: Request) -> Response:
     _, principal = caller(request)
     claim_id = _path_id(request, "claim_id")
-    data = await _json(request)
+    data = await read_json(request)
     paid = _money_in(data, "paid_amount")
-    reference = _text(data, "reference", 64)
+    reference = str_field(data, "reference", 64)
 
     def work(session: Session) -> tuple[dict[str, Any], int]:
         pay = claims.mark_claim_paid(
