@@ -15,7 +15,7 @@ the referral documents. Every route is ``@bearer_required``; the services decide
 ``POST /api/waitlist`` ``{"clinic_id", "service_id", "date", "earliest_time"?, "latest_time"?,
     "patient_id"?}`` -> 201 the entry; ``POST /api/waitlist/{entry_id}/accept``
     ``{"preparation_acknowledged", "referral"?, "referral_id"?}`` -> 201 the appointment;
-    ``/decline`` -> 200 the entry.
+    ``/decline`` -> 200 the entry; ``/leave`` -> 200 the entry, off the list (an offer passes on).
 ``GET  /api/referral-documents/{document_id}`` -> the file, as an attachment, ``nosniff``.
 
 Errors, one scheme: access refusals are the policy's DashboardError (403 DASH_002 / DASH_006,
@@ -23,7 +23,8 @@ Errors, one scheme: access refusals are the policy's DashboardError (403 DASH_00
 scheduling services is ``{"code": "BOOK_<REASON>", "message": <a sentence>, "detail":
 {"reason": <reason>, "alternatives": [{"start", "end"}]}}`` with 409 when the state of the
 schedule is the cause (BOOK_SLOT_TAKEN, BOOK_PATIENT_DOUBLE_BOOKED, BOOK_INVALID_TRANSITION,
-BOOK_TOO_LATE_TO_CANCEL, BOOK_TOO_EARLY, BOOK_NO_OFFER, BOOK_OFFER_EXPIRED, BOOK_SLOTS_AVAILABLE)
+BOOK_TOO_LATE_TO_CANCEL, BOOK_TOO_EARLY, BOOK_NO_OFFER, BOOK_OFFER_EXPIRED, BOOK_SLOTS_AVAILABLE,
+BOOK_NOT_WAITING)
 and 422 when the request itself cannot be honoured (BOOK_REFERRAL_REQUIRED, BOOK_INVALID_FILE,
 BOOK_OUTSIDE_HOURS, BOOK_TOO_SOON, ...).
 """
@@ -67,7 +68,7 @@ from mediconnect.services.referral_files import MAX_BYTES, ReferralUpload
 MAX_BODY = (MAX_BYTES * 4) // 3 + 64 * 1024  # a base64 referral plus the other fields
 CONFLICTS = frozenset(
     {"slot_taken", "patient_double_booked", "invalid_transition", "too_late_to_cancel", "too_early",
-     "no_offer", "offer_expired", "slots_available"}
+     "no_offer", "offer_expired", "slots_available", "not_waiting"}
 )  # fmt: skip
 T = TypeVar("T")
 
@@ -369,6 +370,15 @@ async def decline_offer(request: Request) -> Response:
     )
 
 
+@bearer_required
+async def leave_waitlist(request: Request) -> Response:
+    _, principal = caller(request)
+    entry_id = _path_id(request, "entry_id")
+    return await _respond(
+        lambda s: waitlist.leave(session=s, principal=principal, entry_id=entry_id), _entry_clinic(entry_id)
+    )
+
+
 # --------------------------------------------------------------------------- referral documents
 
 
@@ -416,5 +426,6 @@ routes: list[BaseRoute] = [
     Route("/api/waitlist", join_waitlist, methods=["POST"]),
     Route("/api/waitlist/{entry_id}/accept", accept_offer, methods=["POST"]),
     Route("/api/waitlist/{entry_id}/decline", decline_offer, methods=["POST"]),
+    Route("/api/waitlist/{entry_id}/leave", leave_waitlist, methods=["POST"]),
     Route("/api/referral-documents/{document_id}", referral_document, methods=["GET"]),
 ]

@@ -7,8 +7,9 @@
   ``offer_expires_at`` (``OFFER_TTL``, 2 hours, never past the slot's own start); publishes
   ``waitlist_offered``. Called by ``lifecycle`` after a cancellation or a reschedule.
 * ``accept`` books the offered slot through ``booking.place`` (the same checks and the same
-  database guarantee), ``decline`` passes it on, ``expire_offers`` (Celery beat) lapses stale
-  offers and passes them on.
+  database guarantee), ``decline`` passes it on, ``leave`` takes the patient off the list
+  (passing on any offer they held), ``expire_offers`` (Celery beat) lapses stale offers and
+  passes them on.
 """
 
 from __future__ import annotations
@@ -269,6 +270,40 @@ def decline(*, session: Session, principal: Principal, entry_id: int) -> Waitlis
     offer_next(
         session=session, clinic_id=entry.clinic_id, service_id=entry.service_id, day=entry.desired_date
     )
+    return to_public_entry(session, entry)
+
+
+def leave(*, session: Session, principal: Principal, entry_id: int) -> WaitlistPublic:
+    """The patient no longer wants that day: the entry is cancelled, and an offer it held passes
+    to the next in line."""
+    entry = _load(session, principal, entry_id)
+    if entry.status not in ACTIVE:
+        raise BookingError("not_waiting", "This entry is no longer on the waiting list.")
+    audit.record(
+        session,
+        principal_or_user_id=principal,
+        action=audit.AuditAction.UPDATE,
+        patient_id=entry.patient_id,
+        resource_type="waitlist_entry",
+        resource_id=entry.id,
+        detail="left the waiting list",
+    )
+    session.refresh(entry, with_for_update=True)
+    if entry.status not in ACTIVE:  # an offer accepted or lapsed meanwhile
+        raise BookingError("not_waiting", "This entry is no longer on the waiting list.")
+    held_offer = entry.status is WaitlistStatus.OFFERED
+    entry.status = WaitlistStatus.CANCELLED
+    session.add(entry)
+    session.flush()
+    assert entry.id is not None and entry.clinic_id is not None and entry.service_id is not None
+    events.publish(
+        session, "waitlist_updated", waitlist_entry_id=entry.id, patient_id=entry.patient_id,
+        clinic_id=entry.clinic_id, day=entry.desired_date,
+    )  # fmt: skip
+    if held_offer:
+        offer_next(
+            session=session, clinic_id=entry.clinic_id, service_id=entry.service_id, day=entry.desired_date
+        )
     return to_public_entry(session, entry)
 
 

@@ -153,3 +153,4 @@ def test_cancel_reschedule_and_waitlist(world: tuple[sw.World, dict[str, str]]) 
     )
     assert join.status_code == 409 and join.json()["code"] == "BOOK_SLOTS_AVAILABLE"
     assert call("POST", "/api/waitlist/999999/decline", token=t["patient_user"]).status_code == 403
+    assert call("POST", "/api/waitlist/999999/leave", token=t["patient_user"]).status_code == 403

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import Session
 
 from mediconnect.core import events
+from mediconnect.core.errors import DashboardError
 from mediconnect.models.appointments import Appointment, WaitlistEntry, WaitlistStatus
 from mediconnect.services import lifecycle, waitlist
 from mediconnect.services.booking import BookingError, book
@@ -149,3 +150,25 @@ def test_decline_and_expiry_pass_the_offer_on(session: Session) -> None:
     assert e.value.code == "no_offer"
     assert session.get(Appointment, booked[0]) is not None
     assert datetime.now(UTC) < (e3.offer_expires_at or datetime.now(UTC)) + OFFER_TTL
+
+
+def test_leaving_the_list_passes_a_held_offer_on(session: Session) -> None:
+    w = sw.build(session)
+    booked = _fill_morning(w)
+    first = _join(w, w.patient_user, w.patient)
+    second = _join(w, w.other_patient_user, w.other_patient)
+    with pytest.raises(DashboardError):  # not someone else's entry
+        waitlist.leave(session=session, principal=w.principal(w.other_patient_user), entry_id=first.id)
+
+    lifecycle.cancel(
+        session=session, principal=w.principal(w.staff_user), appointment_id=booked[0], reason="x"
+    )
+    assert session.get(WaitlistEntry, first.id).status is WaitlistStatus.OFFERED  # type: ignore[union-attr]
+    left = waitlist.leave(session=session, principal=w.principal(w.patient_user), entry_id=first.id)
+    assert left.status == "cancelled"
+    e2 = session.get(WaitlistEntry, second.id)
+    assert e2 is not None and e2.status is WaitlistStatus.OFFERED  # the freed time went on
+
+    with pytest.raises(BookingError) as again:
+        waitlist.leave(session=session, principal=w.principal(w.patient_user), entry_id=first.id)
+    assert again.value.code == "not_waiting"

@@ -158,6 +158,30 @@ class WaitlistState(rx.State):
         )
         return await self._fetch()
 
+    @rx.event
+    async def leave(self, entry_id: int):
+        entry = self._entry(entry_id)
+        if entry is None:
+            self.notice, self.notice_kind = "That entry is no longer on your list.", "error"
+            return None
+        eid = entry["id"]
+
+        def work(db: Session, p: Principal) -> Any:
+            from mediconnect.services import waitlist
+
+            return waitlist.leave(session=db, principal=p, entry_id=eid)
+
+        outcome: Outcome[Any] = await user_call(self, work)
+        if outcome.redirect is not None:
+            self.reset()
+            return outcome.redirect
+        self.notice, self.notice_kind = (
+            (outcome.error, "error")
+            if not outcome.ok
+            else ("You have left the waiting list for that day.", "info")
+        )
+        return await self._fetch()
+
 
 S = WaitlistState
 
@@ -219,6 +243,17 @@ def _entry(e: EntryView) -> rx.Component:
                     ),
                     spacing="2",
                     width="100%",
+                ),
+            ),
+            rx.cond(
+                (e["status"] == "waiting") | offered,
+                rx.button(
+                    "Leave the waiting list",
+                    variant="ghost",
+                    color_scheme="gray",
+                    size="1",
+                    on_click=S.leave(e["id"]),
+                    data_testid="waitlist-leave",
                 ),
             ),
             rx.cond(

@@ -263,6 +263,12 @@ HANDLERS: dict[str, Rule] = {
         path=waitlist_path,
         payloads=lambda ctx: [{"entry_id": 1}],
     ),
+    "WaitlistState.leave": Rule(
+        PATIENTS,
+        "waitlist.leave of an entry on the caller's page",
+        path=waitlist_path,
+        payloads=lambda ctx: [{"entry_id": 1}],
+    ),
     "WaitlistState.toggle_ack": form_only(lambda ctx: [{"entry_id": 1, "value": True}]),
     # ---- /desk/
     "DeskState.load": _desk("the day queue of the caller's first clinic", effect=DESK_LOADED),

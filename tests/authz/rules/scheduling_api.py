@@ -84,6 +84,10 @@ API: dict[str, Rule] = {
         PATIENT_WRITERS, "decline the offer on an entry of a patient the caller may write",
         obj="waitlist_entry", param="entry_id", others=ADMIN,
     ),
+    "POST /api/waitlist/{entry_id}/leave": Rule(
+        PATIENT_WRITERS, "leave the waitlist: an entry of a patient the caller may write",
+        obj="waitlist_entry", param="entry_id", others=ADMIN,
+    ),
     "GET /api/referral-documents/{document_id}": Rule(
         PATIENT_READERS, "the file, to those who may read the patient (referrers: own referrals)",
         obj="referral_document", param="document_id", others=ADMIN,
