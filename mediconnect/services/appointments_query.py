@@ -139,7 +139,9 @@ def list_appointments(
     patient_query: str | None = None,
     page: int = 1,
     page_size: int = 25,
+    newest_first: bool = False,
 ) -> AppointmentPage:
+    """``newest_first`` for looking back (history), else soonest first (the day ahead)."""
     scope = permissions.appointment_scope(principal=principal, action=Action.READ)
     if Action.READ not in permissions.APPOINTMENT_ACTIONS.get(principal.role, frozenset()):
         raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not read appointments")
@@ -175,7 +177,13 @@ def list_appointments(
     rows = session.execute(
         _base_query()
         .where(*where)
-        .order_by(col(Appointment.scheduled_start), col(Appointment.id))
+        .order_by(
+            *(
+                (col(Appointment.scheduled_start).desc(), col(Appointment.id).desc())
+                if newest_first
+                else (col(Appointment.scheduled_start), col(Appointment.id))
+            )
+        )
         .limit(page_size)
         .offset((page - 1) * page_size)
     ).all()

@@ -179,6 +179,11 @@ def test_lists_detail_and_queue(session: Session) -> None:
         date_to=w.day,
     )
     assert [r.id for r in staff.rows] == [mine.id, theirs.id]
+    history = appointments_query.list_appointments(
+        session=session, principal=w.principal(w.staff_user), clinic_id=w.clinic.id,
+        date_from=w.day, date_to=w.day, newest_first=True,
+    )  # fmt: skip
+    assert [r.id for r in history.rows] == [theirs.id, mine.id]
     found = appointments_query.list_appointments(
         session=session, principal=w.principal(w.staff_user), patient_query=w.other_patient.last_name
     )

@@ -119,6 +119,8 @@ class AppointmentListState(rx.State):
                 patient_query=(text or None) if p.role is not Role.PATIENT else None,
                 page=page,
                 page_size=PAGE_SIZE,
+                # Looking back (the range ends before today): the most recent first.
+                newest_first=end is not None and end < datetime.now(zone(None)).date(),
             )
             options = None
             if with_options:
