@@ -17,11 +17,10 @@ from typing import Any, Generic, TypeVar
 import reflex as rx
 from sqlmodel import Session
 
-from mediconnect.core.db import session_scope
-from mediconnect.core.errors import AuthError, AuthErrorCode, DashboardError
-from mediconnect.core.permissions import Principal, principal_for
+from mediconnect.core.errors import AuthError, DashboardError
+from mediconnect.core.permissions import Principal
+from mediconnect.features.shell.calls import run_as
 from mediconnect.features.shell.state import DENIED_REDIRECT, current_user, login_url
-from mediconnect.models.users import User
 from mediconnect.services.accounts import AccountError
 from mediconnect.services.admin_access import AdminFormError
 
@@ -43,21 +42,13 @@ class Outcome(Generic[T]):
         return self.redirect is None and not self.error
 
 
-def _as_admin(user_id: int, work: Callable[[Session, Principal], T]) -> T:
-    with session_scope() as db:
-        user = db.get(User, user_id)
-        if user is None:
-            raise AuthError(AuthErrorCode.ACCOUNT_INACTIVE)
-        return work(db, principal_for(db, user=user))
-
-
 async def admin_call(state: rx.State, work: Callable[[Session, Principal], T]) -> Outcome[T]:
     """Run ``work(session, principal)`` for the tab's signed-in user, off the event loop."""
     user = await current_user(state)
     if user is None:
         return Outcome(redirect=rx.redirect(login_url(state.router.url.path), replace=True))
     try:
-        value = await asyncio.to_thread(_as_admin, user.id, work)
+        value = await asyncio.to_thread(run_as, user.id, work)
     except DashboardError:
         return Outcome(redirect=rx.redirect(DENIED_REDIRECT, replace=True), denied=True)
     except AuthError:

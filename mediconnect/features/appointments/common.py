@@ -22,18 +22,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import reflex as rx
 from sqlmodel import Session
 
-from mediconnect.core.db import session_scope
-from mediconnect.core.errors import AuthError, AuthErrorCode, DashboardError
+from mediconnect.core.errors import AuthError, DashboardError
 from mediconnect.core.permissions import (
     APPOINTMENT_ACTIONS,
     PAYMENT_SUMMARY_ROLES,
     Action,
     Principal,
-    principal_for,
 )
 from mediconnect.core.settings import get_settings
+from mediconnect.features.shell.calls import run_as
 from mediconnect.features.shell.state import current_user, login_url
-from mediconnect.models.users import User
 
 T = TypeVar("T")
 
@@ -61,14 +59,6 @@ class Outcome(Generic[T]):
         return self.redirect is None and not self.denied and not self.error
 
 
-def _run(user_id: int, work: Callable[[Session, Principal], T]) -> T:
-    with session_scope() as db:
-        user = db.get(User, user_id)
-        if user is None:
-            raise AuthError(AuthErrorCode.ACCOUNT_INACTIVE)
-        return work(db, principal_for(db, user=user))
-
-
 def _service_error(exc: Exception) -> tuple[str, str] | None:
     """(code, message) of a service's bad-request error (BookingError, PricingError, ...)."""
     code, message = getattr(exc, "code", None), getattr(exc, "message", None)
@@ -86,7 +76,7 @@ async def user_call(state: rx.State, work: Callable[[Session, Principal], T]) ->
     if user is None:
         return Outcome(redirect=rx.redirect(login_url(state.router.url.path), replace=True))
     try:
-        value = await asyncio.to_thread(_run, user.id, work)
+        value = await asyncio.to_thread(run_as, user.id, work)
     except DashboardError as exc:
         return Outcome(denied=True, error=NOT_YOURS, code=exc.code.code)
     except AuthError:

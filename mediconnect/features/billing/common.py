@@ -21,11 +21,11 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 from sqlmodel import Session
 
-from mediconnect.core.db import session_scope
-from mediconnect.core.errors import AuthError, AuthErrorCode, DashboardError, DashErrorCode
-from mediconnect.core.permissions import Principal, principal_for
+from mediconnect.core.errors import AuthError, DashboardError, DashErrorCode
+from mediconnect.core.permissions import Principal
+from mediconnect.features.shell.calls import run_as
 from mediconnect.features.shell.state import DENIED_REDIRECT, current_user, login_url
-from mediconnect.models.users import Role, User
+from mediconnect.models.users import Role
 
 T = TypeVar("T")
 # Who each billing page is for (the page decorator and every handler use the same sets).
@@ -68,18 +68,18 @@ def _service_error(exc: Exception) -> tuple[str, str, str] | None:
     return None
 
 
-def _as_user(user_id: int, roles: frozenset[Role], work: Callable[[Session, Principal], T]) -> T:
-    with session_scope() as db:
-        user = db.get(User, user_id)
-        if user is None:
-            raise AuthError(AuthErrorCode.ACCOUNT_INACTIVE)
-        principal = principal_for(db, user=user)
+def _for_roles(
+    roles: frozenset[Role], work: Callable[[Session, Principal], T]
+) -> Callable[[Session, Principal], T]:
+    def guarded(db: Session, principal: Principal) -> T:
         if principal.role not in roles:
             # Not this page's audience, whatever the services would let them read elsewhere.
             raise DashboardError(
                 DashErrorCode.DASH_002, f"role {principal.role.value} has no billing page here"
             )
         return work(db, principal)
+
+    return guarded
 
 
 async def billing_call(
@@ -92,7 +92,7 @@ async def billing_call(
     if user is None:
         return Outcome(redirect=rx.redirect(login_url(state.router.url.path), replace=True))
     try:
-        value = await asyncio.to_thread(_as_user, user.id, frozenset(roles), work)
+        value = await asyncio.to_thread(run_as, user.id, _for_roles(frozenset(roles), work))
     except DashboardError:
         # Not theirs, or not their role: the same answer whether the invoice exists or not.
         return Outcome(redirect=rx.redirect(DENIED_REDIRECT, replace=True))
