@@ -107,6 +107,11 @@ def trend(current: float | int | Decimal, previous: float | int | Decimal) -> Tr
     return "stable"
 
 
+def iso_z(moment: datetime) -> str:
+    """A UTC instant as the spec writes it: "2024-01-15T14:30:00Z"."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def age_on(born: date | None, today: date) -> int | None:
     if born is None:
         return None

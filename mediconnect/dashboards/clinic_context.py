@@ -1,0 +1,85 @@
+"""The clinic, its zone and the calendar every clinic-dashboard section reads its periods from.
+
+Periods (all clinic-local, turned into UTC ``[start, end)`` for the indexed columns):
+
+* ``today``: the local date of ``now``.
+* ``week``: the current ISO week, Monday to Sunday. ``last_week``: the previous full ISO week
+  (the spec's ``weekly_performance`` period), ``week_before``: the one before that.
+* ``month``: the current calendar month; ``last_month``: the previous one.
+* ``recent``: a rolling 30 days ending today, for the doctor rates that need a sample.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from mediconnect.core.errors import DashboardError, DashErrorCode
+from mediconnect.dashboards.common import day_range, month_of, previous_month, previous_week, week_of, zone
+from mediconnect.models.clinics import Clinic
+
+RECENT_DAYS = 30
+
+Span = tuple[datetime, datetime]
+
+
+@dataclass(frozen=True)
+class ClinicContext:
+    session: Session
+    clinic: Clinic
+    clinic_id: int
+    tz: ZoneInfo
+    now: datetime
+    today: date
+    dialect: str
+
+    def span(self, first: date, last: date) -> Span:
+        return day_range(first, last, self.tz)
+
+    @property
+    def today_span(self) -> Span:
+        return self.span(self.today, self.today)
+
+    @property
+    def week(self) -> tuple[date, date]:
+        return week_of(self.today)
+
+    @property
+    def last_week(self) -> tuple[date, date]:
+        return previous_week(self.today)
+
+    @property
+    def week_before(self) -> tuple[date, date]:
+        return previous_week(self.last_week[0])
+
+    @property
+    def month(self) -> tuple[date, date]:
+        return month_of(self.today)
+
+    @property
+    def last_month(self) -> tuple[date, date]:
+        return previous_month(self.today)
+
+    @property
+    def recent(self) -> tuple[date, date]:
+        return self.today - timedelta(days=RECENT_DAYS - 1), self.today
+
+
+def load(session: Session, clinic_id: int, now: datetime) -> ClinicContext:
+    clinic = session.get(Clinic, clinic_id)
+    if clinic is None:
+        raise DashboardError(DashErrorCode.DASH_005, f"no clinic {clinic_id}")
+    tz = zone(clinic.timezone)
+    bind = session.get_bind()
+    return ClinicContext(
+        session=session,
+        clinic=clinic,
+        clinic_id=clinic_id,
+        tz=tz,
+        now=now,
+        today=now.astimezone(tz).date(),
+        dialect=bind.dialect.name,
+    )
