@@ -9,6 +9,7 @@ from sqlmodel.sql.sqltypes import AutoString
 from alembic import context
 from mediconnect.core.db import make_engine, normalise_url
 from mediconnect.core.settings import get_settings
+from mediconnect.dashboards.daily_stats import include_object
 from mediconnect.models import metadata
 from mediconnect.models.base import Money, UTCDateTime
 
@@ -33,6 +34,7 @@ def _configure(connection: sa.Connection) -> None:
         connection=connection,
         target_metadata=metadata,
         render_item=render_item,
+        include_object=include_object,
         compare_type=True,
         render_as_batch=connection.dialect.name == "sqlite",
     )
@@ -40,7 +42,13 @@ def _configure(connection: sa.Connection) -> None:
 
 def run_migrations_offline() -> None:
     url = normalise_url(config.attributes.get("url") or get_settings().DATABASE_URL)
-    context.configure(url=url, target_metadata=metadata, render_item=render_item, literal_binds=True)
+    context.configure(
+        url=url,
+        target_metadata=metadata,
+        render_item=render_item,
+        include_object=include_object,
+        literal_binds=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

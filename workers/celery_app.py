@@ -13,7 +13,7 @@ from mediconnect.core.settings import get_settings
 
 def make_celery() -> Celery:
     settings = get_settings()
-    app = Celery("mediconnect", include=["workers.system", "workers.booking"])
+    app = Celery("mediconnect", include=["workers.system", "workers.booking", "workers.dashboards"])
     app.conf.update(
         broker_url=settings.REDIS_URL or "memory://",
         result_backend=settings.REDIS_URL or "cache+memory://",
@@ -31,6 +31,7 @@ def make_celery() -> Celery:
         result_expires=3600,
         beat_schedule={
             "expire-waitlist-offers": {"task": "booking.expire_waitlist_offers", "schedule": 120.0},
+            "refresh-daily-clinic-stats": {"task": "dashboards.refresh_daily_stats", "schedule": 3600.0},
         },
     )
     return app

@@ -604,3 +604,37 @@ def require_invoice_role(*, principal: Principal, action: Action | str) -> None:
     """The role check alone, for routes that find the invoice through a payment or a claim: a
     role that may never do this is told so (DASH_002) before anything is looked up."""
     _require_role(INVOICE_ACTIONS, principal, _object_action(action), "invoices")
+
+
+# --------------------------------------------------------------------------------------------
+# The doctor dashboard's subject (issue 5, helper "infra"): whose dashboard a request means.
+
+
+def doctor_for_dashboard(
+    session: Session, *, principal: Principal, doctor_id: int | None
+) -> tuple[int, int | None]:
+    """The doctor whose dashboard ``principal`` asks for, as ``(doctor_id, doctor_user_id)``.
+
+    A doctor sees their own (``doctor_id`` omitted or their own, anything else DASH_006); an
+    admin must name one (DASH_004 when missing or unknown: a bad parameter, not a refusal);
+    every other role is DASH_002.
+    """
+    require_dashboard(principal=principal, dashboard_type=DashboardType.DOCTOR)
+    if principal.is_admin:
+        if doctor_id is None:
+            raise DashboardError(DashErrorCode.DASH_004, "doctor_id is required for an admin")
+        row = session.exec(select(Doctor.id, Doctor.user_id).where(Doctor.id == doctor_id)).first()
+        if row is None:
+            raise DashboardError(DashErrorCode.DASH_004, f"no doctor {doctor_id}")
+        return doctor_id, row[1]
+    if principal.doctor_id is None:
+        raise DashboardError(DashErrorCode.DASH_006, "this account has no doctor profile")
+    target = principal.doctor_id if doctor_id is None else doctor_id
+    require_doctor(principal=principal, doctor_id=target)
+    return target, principal.user_id
+
+
+def require_clinic_dashboard(session: Session, *, principal: Principal, clinic_id: int) -> None:
+    """The clinic dashboard: admin any clinic, a doctor an affiliated one, staff their own."""
+    require_dashboard(principal=principal, dashboard_type=DashboardType.CLINIC)
+    require_clinic(session, principal=principal, clinic_id=clinic_id)

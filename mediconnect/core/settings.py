@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     # Shown on the button: "Sign in with <name>".
     OIDC_PROVIDER_NAME: str = ""
 
+    # Dashboards: the time budget of one build (DASH_007) and the per-user request limit (DASH_010).
+    DASHBOARD_TIMEOUT_MS: int = 8000
+    DASHBOARD_RATE_LIMIT: int = 120
+    DASHBOARD_RATE_WINDOW_SECONDS: int = 60
+
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
         if self.ENVIRONMENT != "development" and self.SECRET_KEY.get_secret_value() == DEV_SECRET:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from tqdm import tqdm
 
 from mediconnect.core.db import make_engine
+from mediconnect.dashboards import daily_stats
 from mediconnect.models import metadata
 from mediconnect.seed import activity_sim, billing_sim, clinical_sim, lab_sim, referral_files, reports_sim
 from mediconnect.seed.demo_accounts import format_demo_logins
@@ -165,6 +166,8 @@ def seed_database(
             if scale != "large":  # the benchmark set keeps documents as rows only
                 files = referral_files.materialise(engine)
                 echo(f"Wrote {files:,} referral document files under {referral_files.storage_dir()}")
+            if daily_stats.refresh_all(engine):  # the dashboards' history reads the rollup
+                echo("Refreshed the daily rollup (daily_clinic_stats)")
             finished = time.perf_counter() - finishing
         finally:
             writer.close()

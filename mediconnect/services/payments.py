@@ -220,6 +220,7 @@ def _complete(session: Session, *, payment: Payment, invoice: Invoice) -> None:
         invoice_id=invoice.id,
         patient_id=invoice.patient_id,
         clinic_id=invoice.clinic_id,
+        doctor_id=invoice.doctor_id,
     )
 
 
@@ -282,6 +283,7 @@ def refund(*, session: Session, principal: Principal, payment_id: int, amount: o
         invoice_id=invoice.id,
         patient_id=invoice.patient_id,
         clinic_id=invoice.clinic_id,
+        doctor_id=invoice.doctor_id,
     )
     audit.record(
         session,

@@ -8,13 +8,15 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from mediconnect.core.db import make_engine
+from mediconnect.dashboards import daily_stats
 from mediconnect.models import metadata
 from tests.support.databases import alembic_config, downgrade, migrate
 
 
 def _drift(engine: sa.Engine) -> list[object]:
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        opts = {"compare_type": True, "include_object": daily_stats.include_object}
+        ctx = MigrationContext.configure(conn, opts=opts)
         return list(compare_metadata(ctx, metadata))
 
 
