@@ -20,7 +20,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Match, Route
 
-from mediconnect.api import appointments, auth, availability, billing, health, oidc
+from mediconnect.api import (
+    appointments,
+    auth,
+    availability,
+    billing,
+    dashboard_ws,
+    dashboards,
+    health,
+    oidc,
+    openapi,
+)
 from mediconnect.api.auth_guard import EXCEPTION_HANDLERS, check_marked, public
 
 ROUTE_MODULES: tuple[ModuleType, ...] = (
@@ -30,6 +40,9 @@ ROUTE_MODULES: tuple[ModuleType, ...] = (
     availability,  # scheduling
     appointments,  # scheduling
     billing,  # billing
+    dashboards,  # dashboards (JSON)
+    dashboard_ws,  # dashboards (live)
+    openapi,  # /api/openapi.json, /api/docs/
 )
 
 _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]

@@ -66,6 +66,16 @@ def _data_url_text(text: str) -> str:
         return ""
 
 
+def _dashboard_route(path: str) -> bool:
+    """Whether ``path`` is one of the role dashboards /dashboard/ sends a role to."""
+    import re
+
+    from mediconnect.features.auth.dashboard import DASHBOARDS
+
+    patterns = [re.escape(t.route).replace(re.escape("[clinic_id]"), r"\d+") for t in DASHBOARDS.values()]
+    return any(re.fullmatch(p, path) for p in patterns)
+
+
 # The codes of an access refusal; anything else after the access check is about the input.
 ACCESS_CODES = ("DASH_002", "DASH_006", "AUTH_001", "AUTH_002", "AUTH_003")
 
@@ -506,7 +516,10 @@ class Runner:
             email = main.var("profile_state", "email") or ""
             return bool(email) and email.lower() == (subject.email or "").lower()
         if effect == "dashboard":
-            return bool(main.var("dashboard_state", "title"))
+            # The placeholder's title, or (once the role's dashboard page exists) the redirect to it.
+            return bool(main.var("dashboard_state", "title")) or any(
+                _dashboard_route(r) for r in main.redirects
+            )
         if effect == "db_write":
             return any(c.table != SESSIONS_TABLE for c in mine)
         if effect == "session_end":

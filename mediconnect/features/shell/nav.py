@@ -42,6 +42,8 @@ DESK = NavItem("Front desk", "/desk/")
 # clinic's /clinics/[id]/dashboard/, admin: the admin dashboard).
 DASHBOARD = NavItem("Dashboard", "/dashboard/")
 DOCTOR_DASHBOARD = NavItem("Dashboard", "/dashboard/doctor/")
+# Straight to the first clinic dashboard the caller may open (it has a picker for the others).
+CLINIC_DASHBOARD = NavItem("Clinic dashboard", "/dashboard/clinic/")
 # A clinic dashboard needs an id; /clinics/ lists the clinics the caller may open.
 CLINICS = NavItem("Clinics", "/clinics/")
 BILLING = NavItem("Billing", "/billing/dashboard/")
@@ -71,6 +73,7 @@ ROLE_NAV: dict[Role, tuple[NavItem, ...]] = {
         CLINICS,
         ANALYTICS,
         BILLING,
+        CLINIC_DASHBOARD,
         PROFILE,
         SIGN_OUT,
     ),
@@ -80,6 +83,7 @@ ROLE_NAV: dict[Role, tuple[NavItem, ...]] = {
     Role.ANALYTICS_STAFF: (ANALYTICS, REVENUE, FEEDBACK, PROFILE, SIGN_OUT),
     Role.ADMIN: (
         DASHBOARD,
+        CLINIC_DASHBOARD,
         USERS,
         AUDIT,
         MANAGE,
