@@ -90,6 +90,30 @@ def schema_of(value: Any, name: str = "") -> dict[str, Any]:
     return _scalar(name, value)
 
 
+BY_HOUR = {
+    "type": "array",
+    "description": "Beyond the spec: today's live appointments by clinic-local start hour, and arrivals"
+    " (check-ins) per hour.",
+    "items": {
+        "type": "object",
+        "properties": {
+            "hour": {"type": "string", "example": "08:00"},
+            "booked": {"type": "integer"},
+            "arrived": {"type": "integer"},
+        },
+        "required": ["hour", "booked", "arrived"],
+        "additionalProperties": False,
+    },
+}
+
+
+def with_extensions(clinic: dict[str, Any]) -> dict[str, Any]:
+    """The clinic schema plus what we return beyond the spec (optional, so spec clients are unaffected)."""
+    flow = clinic["properties"]["operational_metrics"]["properties"]["today"]["properties"]["patient_flow"]
+    flow["properties"]["by_hour"] = BY_HOUR
+    return clinic
+
+
 def _error_response(codes: list[DashErrorCode]) -> dict[str, Any]:
     text = "; ".join(f"{c.code} {c.message}" for c in codes)
     return {
@@ -292,7 +316,7 @@ def document() -> dict[str, Any]:
             },
         },
         "DoctorDashboard": schema_of(example("doctor_dashboard")),
-        "ClinicDashboard": schema_of(example("clinic_dashboard")),
+        "ClinicDashboard": with_extensions(schema_of(example("clinic_dashboard"))),
         "DoctorAnalytics": {"type": "object", "description": "the doctor's figures over the chosen period"},
         "MetricUpdate": schema_of(example("ws_metric_update")),
         "Alert": schema_of(example("ws_alert")),

@@ -97,7 +97,7 @@ def build(*, session: Session, clinic_id: int, now: datetime) -> dict[str, Any]:
         "clinic_info": clinic_info.build(ctx),
         "operational_metrics": {
             "today": clinic_today.build(ctx, rows, cap, staffing, today_rating, wait_target),
-            "weekly_performance": clinic_week.build(ctx, cap, totals, ratings["last_week"]),
+            "weekly_performance": clinic_week.build(ctx, cap, totals, ratings["last_week"], history),
         },
         "financial_summary": clinic_finance.build(
             ctx,

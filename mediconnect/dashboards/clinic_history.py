@@ -17,6 +17,7 @@ class DaySums:
     cancelled: int = 0
     no_shows: int = 0
     revenue: Decimal = Decimal("0.00")
+    new_patients: int = 0  # first-ever visit here on one of these days: additive across days
 
 
 def _read(ctx: ClinicContext, first: date, last: date) -> list[Any]:
@@ -40,4 +41,5 @@ class History:
             cancelled=sum(r.cancelled_count for r in rows),
             no_shows=sum(r.no_show_count for r in rows),
             revenue=sum((Decimal(r.daily_revenue) for r in rows), Decimal("0.00")),
+            new_patients=sum(r.new_patients for r in rows),
         )

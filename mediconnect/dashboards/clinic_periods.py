@@ -23,7 +23,6 @@ from mediconnect.dashboards.clinic_sql import (
     dec,
     not_cancelled,
     sum_when,
-    tbl,
 )
 from mediconnect.models.staff import RevenueTarget, TargetPeriod
 
@@ -64,25 +63,20 @@ def totals(ctx: ClinicContext, spans: dict[str, Span]) -> dict[str, Totals]:
     return out
 
 
-def patients(ctx: ClinicContext, span: Span) -> tuple[int, int]:
-    """(distinct patients with a non-cancelled appointment in ``span``, of whom seen here before)."""
-    seen = (
-        sa.select(A.patient_id)
-        .where(A.clinic_id == ctx.clinic_id, between(A.scheduled_start, span), not_cancelled())
-        .distinct()
-        .subquery()
+def unique_patients(ctx: ClinicContext, span: Span) -> int:
+    """Distinct patients with a non-cancelled appointment in ``span``.
+
+    Of these, the new ones (first visit here) come from the rollup, where a patient's first
+    visit is counted on exactly one day; a per-patient look back cost 50-230 ms on a large clinic.
+    """
+    return int(
+        ctx.session.scalar(
+            sa.select(sa.func.count(sa.distinct(A.patient_id))).where(
+                A.clinic_id == ctx.clinic_id, between(A.scheduled_start, span), not_cancelled()
+            )
+        )
+        or 0
     )
-    prior_t = tbl(A).alias("prior")
-    before = sa.exists().where(
-        prior_t.c.clinic_id == ctx.clinic_id,
-        prior_t.c.patient_id == seen.c.patient_id,
-        prior_t.c.scheduled_start < span[0],
-        prior_t.c.status != CANCELLED,
-    )
-    unique, returning = ctx.session.execute(
-        sa.select(sa.func.count(), count_when(before)).select_from(seen)
-    ).one()
-    return int(unique), int(returning)
 
 
 def target(ctx: ClinicContext, period: TargetPeriod, on: date) -> Decimal | None:

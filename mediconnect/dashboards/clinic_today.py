@@ -79,6 +79,30 @@ def efficiency_score(rows: list[TodayRow], wait_target: float) -> float:
     return one_place(10 * sum(w * v for w, v in parts) / sum(w for w, _ in parts))
 
 
+def flow_by_hour(ctx: ClinicContext, rows: list[TodayRow]) -> list[dict[str, Any]]:
+    """Beyond the spec: today's patient flow per clinic-local hour, for the wall screen's chart.
+
+    ``booked``: live (non-cancelled) appointments starting in that hour; ``arrived``: patients
+    checked in during that hour. Hours run from the first to the last with either.
+    """
+    booked: dict[int, int] = {}
+    arrived: dict[int, int] = {}
+    for r in rows:
+        if r.status != CANCELLED:
+            hour = r.scheduled_start.astimezone(ctx.tz).hour
+            booked[hour] = booked.get(hour, 0) + 1
+        if r.checked_in_at is not None:
+            hour = r.checked_in_at.astimezone(ctx.tz).hour
+            arrived[hour] = arrived.get(hour, 0) + 1
+    hours = set(booked) | set(arrived)
+    if not hours:
+        return []
+    return [
+        {"hour": f"{h:02d}:00", "booked": booked.get(h, 0), "arrived": arrived.get(h, 0)}
+        for h in range(min(hours), max(hours) + 1)
+    ]
+
+
 def build(
     ctx: ClinicContext,
     rows: list[TodayRow],
@@ -116,6 +140,7 @@ def build(
             "returning_patients": len(present - new),
             "average_wait_time": one_place(mean_wait(rows)),
             "patient_satisfaction": one_place(satisfaction),
+            "by_hour": flow_by_hour(ctx, rows),
         },
         "resource_utilization": {
             "examination_rooms": {

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from mediconnect.dashboards import clinic_periods
 from mediconnect.dashboards.clinic_capacity import Capacity
 from mediconnect.dashboards.clinic_context import ClinicContext, Span
+from mediconnect.dashboards.clinic_history import History
 from mediconnect.dashboards.clinic_periods import Totals
 from mediconnect.dashboards.clinic_sql import A, between, epoch, floor_int
 from mediconnect.dashboards.common import money, one_place, period_label, rate, trend
@@ -60,14 +61,19 @@ def peaks(ctx: ClinicContext, span: Span, by_hour: dict[int, int]) -> tuple[str 
 
 
 def build(
-    ctx: ClinicContext, cap: Capacity, totals: dict[str, Totals], satisfaction: float | None
+    ctx: ClinicContext,
+    cap: Capacity,
+    totals: dict[str, Totals],
+    satisfaction: float | None,
+    history: History,
 ) -> dict[str, Any]:
     first, last = ctx.last_week
     span = ctx.span(first, last)
     week, before = totals["last_week"], totals["week_before"]
     open_days = len(cap.open_days(first, last))
     peak_day, peak_time = peaks(ctx, span, hourly_starts(ctx, span))
-    unique, returning = clinic_periods.patients(ctx, span)
+    unique = clinic_periods.unique_patients(ctx, span)
+    new = min(unique, history.sums(first, last).new_patients)
     goal = clinic_periods.target(ctx, TargetPeriod.WEEK, first)
     done, settled = week.completion_rate_parts
     return {
@@ -87,8 +93,8 @@ def build(
         },
         "patient_metrics": {
             "unique_patients": unique,
-            "new_patients": unique - returning,
-            "retention_rate": rate(returning, unique),
+            "new_patients": new,
+            "retention_rate": rate(unique - new, unique),
             "satisfaction_score": one_place(satisfaction),
         },
     }

@@ -60,6 +60,14 @@ class Appointment(SQLModel, table=True):
         sa.Index(None, "room_id", "scheduled_start"),
         sa.Index(None, "equipment_id", "scheduled_start"),
         sa.Index(None, "status", "scheduled_start"),
+        # Follow-up compliance and overdue follow-ups on the doctor dashboard.
+        sa.Index(
+            "ix_appointments_doctor_follow_up",
+            "doctor_id",
+            "follow_up_due_on",
+            postgresql_where=sa.text("follow_up_due_on IS NOT NULL"),
+            sqlite_where=sa.text("follow_up_due_on IS NOT NULL"),
+        ),
     )
 
     id: int | None = pk()

@@ -388,7 +388,10 @@ class Runner:
                     async with session.ws_connect(url, headers=headers) as ws:
                         try:
                             while True:
-                                msg = await asyncio.wait_for(ws.receive(), timeout=0.5)
+                                # The first frame may wait for a dashboard build on a busy
+                                # machine; later ones are read briefly.
+                                wait = 0.5 if texts else 10.0
+                                msg = await asyncio.wait_for(ws.receive(), timeout=wait)
                                 if msg.type == aiohttp.WSMsgType.TEXT:
                                     texts.append(msg.data)
                                 elif msg.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):

@@ -77,6 +77,15 @@ def test_today(dash: dict[str, Any]) -> None:
         "returning_patients": 3,  # P1, P3, P6
         "average_wait_time": round((7 + 20 + 10) / 3, 1),  # a1, a2, a3 check-in to start
         "patient_satisfaction": 4.5,  # a1 5, a2 4
+        # Booked: live starts per local hour (a1 a6 a8 at 8, a2 at 9, a3 a4 at 10, a5 at 11; a7
+        # cancelled). Arrived: check-ins (a1 07:55, a2 08:50, a3 09:55, a4 10:10).
+        "by_hour": [
+            {"hour": "07:00", "booked": 0, "arrived": 1},
+            {"hour": "08:00", "booked": 3, "arrived": 1},
+            {"hour": "09:00", "booked": 1, "arrived": 1},
+            {"hour": "10:00", "booked": 2, "arrived": 1},
+            {"hour": "11:00", "booked": 1, "arrived": 0},
+        ],
     }
     rooms_booked = 30 + 30 + 60 + 30 + 30 + 30 + 540  # a1 a2 a3 a4 a5 a6 a8; a7 cancelled
     rooms_open = 540 + (540 - 60) + 540 + 540  # R1, R2 less its 08:00-09:00 window, R3, R5

@@ -144,11 +144,12 @@ def insurance_private(data: Mapping[str, Any]) -> go.Figure:
 
 
 def hourly(points: list[Mapping[str, Any]]) -> go.Figure:
-    """Patient flow by hour (rows of {"hour", "appointments"|"patients"})."""
+    """Patient flow by hour: appointments booked to start in each hour, and arrivals."""
     labels = [str(p.get("hour") or "") for p in points]
-    values = [_n(p.get("patients", p.get("appointments"))) for p in points]
     return _fig(
-        [go.Bar(x=labels, y=values, marker_color=TEAL, name="Patients")],
-        showlegend=False,
+        [
+            go.Bar(x=labels, y=[_n(p.get("booked")) for p in points], marker_color=TEAL, name="Booked"),
+            go.Bar(x=labels, y=[_n(p.get("arrived")) for p in points], marker_color=VIOLET, name="Arrived"),
+        ],
         yaxis={"rangemode": "tozero"},
     )
