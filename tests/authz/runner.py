@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -74,6 +75,21 @@ def _dashboard_route(path: str) -> bool:
 
     patterns = [re.escape(t.route).replace(re.escape("[clinic_id]"), r"\d+") for t in DASHBOARDS.values()]
     return any(re.fullmatch(p, path) for p in patterns)
+
+
+WS_REFUSALS = {"DASH_008": 401, "DASH_001": 404, "DASH_005": 404, "DASH_004": 400}
+
+
+def _ws_refusal(text: str) -> int:
+    """The HTTP status a WebSocket error frame stands for (403 for access codes), else 0."""
+    try:
+        frame = json.loads(text)
+    except ValueError:
+        return 0
+    if not isinstance(frame, dict) or frame.get("type") != "error":
+        return 0
+    code = frame.get("code") or (frame.get("data") or {}).get("code")
+    return WS_REFUSALS.get(str(code), 403)
 
 
 # The codes of an access refusal; anything else after the access check is about the input.
@@ -394,6 +410,10 @@ class Runner:
                                 msg = await asyncio.wait_for(ws.receive(), timeout=wait)
                                 if msg.type == aiohttp.WSMsgType.TEXT:
                                     texts.append(msg.data)
+                                    refusal = _ws_refusal(msg.data)
+                                    if refusal:
+                                        # The server's refusal frame; its close follows.
+                                        return refusal, "".join(texts)
                                 elif msg.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
                                     refused = (ws.close_code or 0) >= 4000 or ws.close_code == 1008
                                     return (403 if refused else 101), "".join(texts)
