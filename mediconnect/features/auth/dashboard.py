@@ -13,8 +13,9 @@ import reflex as rx
 
 from mediconnect.core.db import session_scope
 from mediconnect.core.permissions import principal_for
+from mediconnect.features.shell.routes import route_exists
 from mediconnect.features.shell.state import current_user, login_url, private_state
-from mediconnect.features.shell.template import ALL_ROLES, PAGE_ROLES, page
+from mediconnect.features.shell.template import ALL_ROLES, page
 from mediconnect.models.users import Role, User
 
 
@@ -63,14 +64,6 @@ DASHBOARDS: dict[Role, DashboardTarget] = {
         "Users, the audit trail, security events and the health of the whole platform.",
     ),
 }
-
-
-def _norm(route: str) -> str:
-    return "/" + route.strip("/")
-
-
-def route_exists(route: str) -> bool:
-    return _norm(route) in {_norm(r) for r in PAGE_ROLES}
 
 
 @private_state

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any, TypedDict
 
 from mediconnect.features.appointments.common import money, short_when
+from mediconnect.features.shell.routes import route_exists
 
 DASH = "—"
 
@@ -156,6 +157,13 @@ def local_path(url: Any) -> str:
     return text if text.startswith("/") and not text.startswith("//") and "\\" not in text else ""
 
 
+def page_link(url: Any) -> str:
+    """A quick action's link when this app has its page; the API keeps the spec's URL either way,
+    but a button that ends on the 404 page is worse than a count without a link."""
+    path = local_path(url)
+    return path if path and route_exists(path) else ""
+
+
 def insights(items: list[Mapping[str, Any]]) -> list[Insight]:
     return [
         Insight(
@@ -176,7 +184,7 @@ def quick_actions(items: list[Mapping[str, Any]]) -> list[QuickAction]:
             QuickAction(
                 action=str(a.get("action") or ""),
                 label=str(a.get("label") or ""),
-                href=local_path(a.get("url")),
+                href=page_link(a.get("url")),
                 count=int(n or 0),
             )
         )

@@ -20,6 +20,7 @@ from reflex.event import EventType
 
 from mediconnect.features.live.state import marker as live_marker
 from mediconnect.features.shell.components import footer, top_bar
+from mediconnect.features.shell.routes import PAGE_ROLES
 from mediconnect.features.shell.state import SessionState
 from mediconnect.features.shell.theme import GUTTER, MAX_WIDTH
 from mediconnect.models.users import Role
@@ -30,9 +31,6 @@ DEFAULT_DESCRIPTION = (
     "co-payment before you confirm, and receive reports securely."
 )
 
-# Which roles each decorated route admits; None means public. Read by tests and by the
-# permission layer when it needs to list what a role can reach.
-PAGE_ROLES: dict[str, frozenset[Role] | None] = {}
 ALL_ROLES: frozenset[Role] = frozenset(Role)
 
 
