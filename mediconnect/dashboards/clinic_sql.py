@@ -15,6 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from mediconnect.models.appointments import Appointment, AppointmentStatus
+from mediconnect.models.catalog import Service
+from mediconnect.models.clinics import REPORTED_MODALITIES
 
 A = sa.inspect(Appointment).local_table.c  # type: ignore[union-attr]
 
@@ -66,6 +68,13 @@ def sum_when(cond: ColumnElement[bool], value: Any) -> ColumnElement[Any]:
 def avg_when(cond: ColumnElement[bool], value: Any) -> ColumnElement[Any]:
     """Mean of ``value`` over the rows matching ``cond``; NULL when none do."""
     return sa.func.avg(sa.case((cond, value), else_=None))
+
+
+def owes_report() -> ColumnElement[bool]:
+    """The appointment's service ends in a report (imaging, ECG): a consultation owes none."""
+    sv = sa.inspect(Service).local_table.c  # type: ignore[union-attr]
+    reported = sorted(m.value for m in REPORTED_MODALITIES)
+    return A.service_id.in_(sa.select(sv.id).where(sv.modality.in_(reported)))
 
 
 def not_cancelled() -> ColumnElement[bool]:

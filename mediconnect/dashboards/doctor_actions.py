@@ -4,8 +4,8 @@
   links to the app's appointment list (the desk view is staff-only).
 * ``pending_results``: lab tests this doctor ordered that are completed but not yet reviewed.
 * ``messages``: unread messages addressed to the doctor's user.
-* ``pending_reports``: this doctor's completed appointments of the last
-  ``REPORT_BACKLOG_DAYS`` days without a signed report.
+* ``pending_reports``: this doctor's completed appointments that owe a report (imaging, ECG:
+  ``clinic_sql.owes_report``) of the last ``REPORT_BACKLOG_DAYS`` days without a signed one.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from mediconnect.dashboards.clinic_sql import COMPLETED, A, tbl
+from mediconnect.dashboards.clinic_sql import COMPLETED, A, owes_report, tbl
 from mediconnect.dashboards.doctor_context import DoctorContext
 from mediconnect.models.clinical import LabTest, LabTestStatus, Message
 from mediconnect.models.reports import Report
@@ -40,6 +40,7 @@ def counts(ctx: DoctorContext) -> tuple[int, int, int]:
             A.doctor_id == ctx.doctor_id,
             A.scheduled_start >= ctx.span(ctx.today - timedelta(days=REPORT_BACKLOG_DAYS), ctx.today)[0],
             A.status == COMPLETED,
+            owes_report(),
             R.signed_at.is_(None),
         )
     )

@@ -8,9 +8,11 @@
   (``vs_last_month`` the relative change as a fraction, ``trend`` from it).
 * ``performance_indicators`` over the month to date:
   ``punctuality`` share of started visits begun within 5 minutes of schedule;
-  ``documentation_completeness`` share of completed visits whose report was signed within
-  ``REPORT_DEADLINE`` of the visit's end (``ended_at``, else the scheduled end), counting only
-  visits already signed or whose deadline has passed;
+  ``documentation_completeness`` share of completed visits that owe a report (imaging and
+  ECG, ``clinic_sql.owes_report``) whose report was signed within ``REPORT_DEADLINE`` of the
+  visit's end (``ended_at``, else the scheduled end), counting only visits already signed or
+  whose deadline has passed; 1.0 when none was owed (nothing is missing: a GP who only
+  consults is not shown as 0% documented);
   ``follow_up_compliance`` share of follow-ups that fell due from day 1 to yesterday and were
   answered by a later visit on or before the due date (``doctor_followups``).
 """
@@ -23,7 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from mediconnect.dashboards import doctor_followups
-from mediconnect.dashboards.clinic_sql import COMPLETED, A, between, count_when, epoch, tbl
+from mediconnect.dashboards.clinic_sql import COMPLETED, A, between, count_when, epoch, owes_report, tbl
 from mediconnect.dashboards.common import change, money, rate, trend
 from mediconnect.dashboards.doctor_context import DoctorContext, Span
 from mediconnect.dashboards.doctor_figures import Figures, Patients
@@ -58,9 +60,15 @@ def documentation(ctx: DoctorContext, span: Span) -> float:
     done, due = ctx.session.execute(
         sa.select(count_when(in_time), sa.func.count())
         .select_from(tbl(A).outerjoin(tbl(R), R.appointment_id == A.id))
-        .where(A.doctor_id == ctx.doctor_id, between(A.scheduled_start, span), A.status == COMPLETED, owed)
+        .where(
+            A.doctor_id == ctx.doctor_id,
+            between(A.scheduled_start, span),
+            A.status == COMPLETED,
+            owes_report(),
+            owed,
+        )
     ).one()
-    return rate(done, due)
+    return rate(done, due) if due else 1.0
 
 
 def follow_up_compliance(ctx: DoctorContext, followups: list[doctor_followups.FollowUp]) -> float:

@@ -104,6 +104,10 @@ class Modality(StrEnum):
     CONSULTATION = "consultation"
 
 
+# Visits that end in a signed report (imaging and ECG); a consultation's notes are not one.
+REPORTED_MODALITIES: frozenset[Modality] = frozenset(m for m in Modality if m is not Modality.CONSULTATION)
+
+
 class EquipmentStatus(StrEnum):
     OPERATIONAL = "operational"
     MAINTENANCE = "maintenance"

@@ -15,7 +15,7 @@ check-in ``ci``, start ``st`` and end ``en``):
   ``o6`` 10-23 no-show).
 * Week before last (11-02..11-08): ``v1`` P3 completed 450 (ci -5 st 0 en 40), ``v2`` P6
   completed 350 (ci -5 st 2 en 32), ``v3`` P2 no-show 200, ``v4`` P9 completed 250 (ci -5 st 0
-  en 20; P9's first; follow-up due 11-12, never answered).
+  en 20; P9's first; follow-up due 11-12, never answered; a plain consultation: owes no report).
 * Last week (11-09..11-15): ``w1`` P1 completed 600 (ci -5 st 0 en 30; P1's first; insured
   invoice; follow-up due 11-16), ``w2`` P2 completed 400 (ci -10 st 8 en 38; private invoice;
   follow-up due 11-16), ``w3`` P3 cancelled 300, ``w4`` P5 no-show 200 (P5's first), ``w5`` P6
@@ -170,12 +170,12 @@ def _clinic(session: Session, name: str) -> Clinic:
     return c
 
 
-def _service(session: Session, name: str, items: list[str], text: str | None) -> Service:
+def _service(session: Session, name: str, items: list[str], text: str | None, modality: Modality) -> Service:
     s = Service(
         code=f"DWS{next(_seq)}",
         name=name,
         category=ServiceCategory.CONSULTATION,
-        modality=Modality.CONSULTATION,
+        modality=modality,
         department_name="Cardiology",
         duration_minutes=30,
         price=Decimal("500.00"),
@@ -260,9 +260,14 @@ def build(session: Session) -> World:
         patients[key] = p
     session.flush()
     services = {
-        "consult": _service(session, "Cardiology consult", ["Recent labs", "Blood pressure log"], None),
-        "echo": _service(session, "Echo", [], "Wear loose clothing. Bring previous reports"),
-        "plain": _service(session, "Plain visit", [], None),
+        # A visit with an ECG ends in a signed report; a plain consultation owes none.
+        "consult": _service(
+            session, "Cardiology consult with ECG", ["Recent labs", "Blood pressure log"], None, Modality.ECG
+        ),
+        "echo": _service(
+            session, "Echo", [], "Wear loose clothing. Bring previous reports", Modality.ULTRASOUND
+        ),
+        "plain": _service(session, "Plain visit", [], None, Modality.CONSULTATION),
     }
     w = World(session, main, north, smith_user, smith, jones_user, jones, patients, services)
     _appointments(w)
@@ -295,7 +300,19 @@ def _appointments(w: World) -> None:
     w.appt("v1", "P3", d(11, 2), 9, status=C, price="450", ci=-5, st=0, en=40, minutes=45)
     w.appt("v2", "P6", d(11, 3), 9, status=C, price="350", ci=-5, st=2, en=32)
     w.appt("v3", "P2", d(11, 5), 9, status=N, price="200")
-    w.appt("v4", "P9", d(11, 6), 9, status=C, price="250", ci=-5, st=0, en=20, follow_up=d(11, 12))
+    w.appt(
+        "v4",
+        "P9",
+        d(11, 6),
+        9,
+        status=C,
+        price="250",
+        ci=-5,
+        st=0,
+        en=20,
+        follow_up=d(11, 12),
+        service="plain",
+    )
 
     w.appt("w1", "P1", d(11, 9), 9, status=C, price="600", ci=-5, st=0, en=30, follow_up=d(11, 16))
     w.appt("w2", "P2", d(11, 10), 10, status=C, price="400", ci=-10, st=8, en=38, follow_up=d(11, 16))

@@ -138,8 +138,9 @@ def test_monthly_trends(dash: dict[str, Any]) -> None:
         "performance_indicators": {
             # started Nov 1-18: v1 v2 v4 w1 w2 w5 m1 t1 t2 t3 t6; late: w2 (+8), t2 (+10)
             "punctuality": round(9 / 11, 4),
-            # owed: v1 v2 v4 w1 w2 w5 m1 t1 (t2, t3 ended < 24 h ago, unsigned); in time: v1 w1 m1 t1
-            "documentation_completeness": round(4 / 8, 4),
+            # owed: v1 v2 w1 w2 w5 m1 t1 (v4 is a consultation; t2, t3 ended < 24 h ago,
+            # unsigned); in time: v1 w1 m1 t1
+            "documentation_completeness": round(4 / 7, 4),
             # due Nov 1-17: o3 (11-03, v1 on 11-02: yes), o1 (11-06, next w2 11-10: no; v3 was a
             # no-show), v4 (11-12: none), w1 (11-16, next t1 11-18: no), w2 (11-16, m1 11-16: yes)
             "follow_up_compliance": round(2 / 5, 4),
@@ -298,9 +299,9 @@ def test_quick_actions(dash: dict[str, Any]) -> None:
             "count": 2,
         },
         {"action": "messages", "label": "Unread Messages", "url": "/messages", "count": 2},
-        # completed since 08-20 (90 days; y1 is older): o1 o3 o4 v1 v2 v4 w1 w2 w5 m1 t1 t2 t3 (13);
-        # signed: v1 v2 w1 m1 t1 (5)
-        {"action": "pending_reports", "label": "Reports to Sign", "url": "/reports/pending", "count": 13 - 5},
+        # completed since 08-20 (90 days; y1 is older) owing a report: o1 o3 o4 v1 v2 w1 w2 w5 m1
+        # t1 t2 t3 (12; v4 is a consultation); signed: v1 v2 w1 m1 t1 (5)
+        {"action": "pending_reports", "label": "Reports to Sign", "url": "/reports/pending", "count": 12 - 5},
     ]
 
 
@@ -327,6 +328,20 @@ def test_other_doctor_sees_only_own_rows(session: Session, world: World) -> None
         ("overdue_followup", _pid(world, "P1"), "medium"),  # due 11-12: 6 days
     ]
     assert [q["count"] for q in other["quick_actions"]] == [1, 1, 1, 3]  # b1 b2 b3 unsigned
+
+
+def test_a_doctor_who_only_consults_owes_no_reports(session: Session, world: World) -> None:
+    """Consultations end without a report: nothing to sign, and nothing missing (1.0, not 0)."""
+    plain = world.services["plain"].id
+    for appt in world.appts.values():
+        if appt.doctor_id == world.smith.id:
+            appt.service_id = plain
+            session.add(appt)
+    session.flush()
+    assert world.smith.id is not None
+    dash = doctor.build(session=session, doctor_id=world.smith.id, now=NOW)
+    assert dash["monthly_trends"]["performance_indicators"]["documentation_completeness"] == 1.0
+    assert [q["count"] for q in dash["quick_actions"] if q["action"] == "pending_reports"] == [0]
 
 
 def test_unknown_doctor_is_refused(session: Session) -> None:
