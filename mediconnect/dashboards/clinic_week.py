@@ -6,8 +6,9 @@
 * ``peak_day``: the local weekday with most appointments; ``peak_time``: the two-hour local
   window (even hours, "10:00-12:00") with most appointment starts; earliest wins a tie, null in
   an empty week. Both from one query bucketing starts by hour since the week began.
-* Revenue ``vs_target``: revenue / the weekly ``RevenueTarget`` in force on the Monday (0.0
-  without one); ``trend`` against the week before.
+* Revenue ``vs_target``: revenue / the week's goal: the weekly ``RevenueTarget`` in force on the
+  Monday, else the daily one times the days the clinic was open that week; null when the clinic
+  has neither (no goal is not 0% of one). ``trend`` against the week before.
 * Patients: ``unique_patients`` with a non-cancelled appointment; ``retention_rate`` the share
   of them seen at this clinic before the week; ``new_patients`` the others;
   ``satisfaction_score`` the mean rating of the week's visits.
@@ -75,6 +76,9 @@ def build(
     unique = clinic_periods.unique_patients(ctx, span)
     new = min(unique, history.sums(first, last).new_patients)
     goal = clinic_periods.target(ctx, TargetPeriod.WEEK, first)
+    if goal is None:
+        daily = clinic_periods.target(ctx, TargetPeriod.DAY, first)
+        goal = None if daily is None else daily * open_days
     done, settled = week.completion_rate_parts
     return {
         "period": period_label(first, last),
@@ -88,7 +92,7 @@ def build(
         "revenue": {
             "total": money(week.revenue),
             "daily_average": money(week.revenue / open_days) if open_days else money(0),
-            "vs_target": rate(week.revenue, goal),
+            "vs_target": rate(week.revenue, goal) if goal else None,
             "trend": trend(week.revenue, before.revenue),
         },
         "patient_metrics": {

@@ -7,6 +7,7 @@ year; x* belong to the other clinic and must never count).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -108,6 +109,38 @@ def test_today(dash: dict[str, Any]) -> None:
         "support_staff": 1,  # reception
         "efficiency_score": round(10 * (0.4 * punctual + 0.4 * 0.5 + 0.2 * wait_score), 1),
     }
+
+
+def test_weekly_goal_falls_back_to_the_daily_target_then_to_none(session: Session, world: World) -> None:
+    from sqlmodel import select
+
+    from mediconnect.models.staff import RevenueTarget, TargetPeriod
+
+    targets = session.exec(select(RevenueTarget).where(RevenueTarget.clinic_id == world.clinic.id)).all()
+    for t in targets:
+        if t.period is TargetPeriod.WEEK:
+            session.delete(t)
+    session.add(
+        RevenueTarget(
+            clinic_id=world.clinic.id,
+            period=TargetPeriod.DAY,
+            amount=Decimal("1000"),
+            effective_from=clinic_world.d(1, 1),
+        )
+    )
+    session.flush()
+    assert world.clinic.id is not None
+
+    def vs_target() -> Any:
+        built = clinic.build(session=session, clinic_id=world.clinic.id, now=NOW)
+        return built["operational_metrics"]["weekly_performance"]["revenue"]["vs_target"]
+
+    assert vs_target() == 0.7  # 3500 / (1000 a day x 5 open days: Fri 13 closed, Sun shut)
+    for t in session.exec(select(RevenueTarget).where(RevenueTarget.clinic_id == world.clinic.id)).all():
+        if t.period is TargetPeriod.DAY:
+            session.delete(t)
+    session.flush()
+    assert vs_target() is None  # no goal is not 0% of one
 
 
 def test_weekly_performance(dash: dict[str, Any]) -> None:
