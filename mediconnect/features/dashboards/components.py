@@ -265,7 +265,14 @@ def _action(a: rx.Var) -> rx.Component:
             underline="none",
             data_testid=f"quick-action-{a['action']}",
         ),
-        rx.button(inner, variant="soft", size="2", disabled=True, data_testid=f"quick-action-{a['action']}"),
+        rx.button(
+            inner,
+            variant="soft",
+            size="2",
+            disabled=True,
+            title="The count is live; this list has no page of its own yet",
+            data_testid=f"quick-action-{a['action']}",
+        ),
     )
 
 
