@@ -9,8 +9,10 @@ The rates need a sample, so they cover the last 30 days (today included):
 feedback rating; ``retention`` share of the doctor's patients who had also seen the same doctor
 here in the 90 days before (a bounded look-back: one range scan of the clinic's index instead
 of every patient's whole history); ``punctuality`` share of started visits begun within 5 minutes of the
-scheduled start; ``documentation`` share of completed visits with a report whose report was
-signed within 24 h of the visit's end (reports still inside their 24 h are not yet counted).
+scheduled start; ``documentation`` share of completed visits that owe a report (imaging, ECG:
+``clinic_sql.owes_report``) whose report was signed within 24 h of the visit's end; a visit
+still inside its 24 h and unsigned is not yet counted, one past it without a report counts as
+missing (the doctor dashboard's ``documentation_completeness`` rule; 1.0 when none was owed).
 
 Two grouped queries for all doctors (figures, retention) plus the roster; never one per doctor.
 """
@@ -35,6 +37,7 @@ from mediconnect.dashboards.clinic_sql import (
     dec,
     epoch,
     not_cancelled,
+    owes_report,
     sum_when,
     tbl,
 )
@@ -84,7 +87,7 @@ def _figures(ctx: ClinicContext, ids: list[int]) -> dict[int, Any]:
     visit_end = sa.func.coalesce(A.ended_at, A.scheduled_end)
     signed_late_by = epoch(R.signed_at, ctx.dialect) - epoch(visit_end, ctx.dialect)
     due = sa.or_(R.signed_at.is_not(None), epoch(visit_end, ctx.dialect) <= ctx.now.timestamp() - SIGN_WITHIN)
-    reported = sa.and_(in_recent, completed, R.id.is_not(None), due)
+    reported = sa.and_(in_recent, completed, owes_report(), due)
     query = (
         sa.select(
             A.doctor_id,
@@ -159,7 +162,10 @@ def build(ctx: ClinicContext, doctors: list[Any]) -> list[dict[str, Any]]:
                     "week": money(revenue),
                     "avg_per_appointment": money(revenue / int(f[4])) if int(f[4]) else money(0),
                 },
-                "efficiency": {"punctuality": rate(f[8], f[9]), "documentation": rate(f[10], f[11])},
+                "efficiency": {
+                    "punctuality": rate(f[8], f[9]),
+                    "documentation": rate(f[10], f[11]) if f[11] else 1.0,
+                },
             }
         )
     return out

@@ -226,7 +226,9 @@ def test_doctor_performance(dash: dict[str, Any], world: World) -> None:
             "revenue": {"week": "1000.00", "avg_per_appointment": "500.00"},  # a1 + a2
             "efficiency": {
                 "punctuality": round(4 / 6, 4),  # b2 +8 and a2 +10 late
-                "documentation": 0.5,  # b1 in 2 h, b6 in 30 h; a1's still inside its 24 h
+                # owed: o3 b2 (no report, past 24 h) b1 (in 2 h) b6 (in 30 h); a1 and a2 are
+                # still inside their 24 h
+                "documentation": round(1 / 4, 4),
             },
         },
     ]
