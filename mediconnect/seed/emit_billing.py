@@ -237,7 +237,8 @@ def payments(w: World) -> Rows:
         ) in enumerate(rows):
             pid = a + k + 1
             provider = schemes[prov] if method == PM_INSURANCE else PROVIDERS.get(method, "desk")
-            reference = None if method == PM_CASH else f"{provider[:4].upper()}{pid:010d}{rng.hex(4)}"
+            # Dashes keep a remittance reference from reading as a policy number ("HFM" + 9 digits).
+            reference = None if method == PM_CASH else f"{provider[:4].upper()}-{pid:010d}-{rng.hex(4)}"
             receipt = f"RCT-{pid:010d}" if st in (PS_COMPLETED, PS_REFUNDED) else None
             online = method != PM_CASH and not by
             yield (

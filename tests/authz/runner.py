@@ -508,10 +508,11 @@ class Runner:
 
     def _check_canaries(self, case: CaseResult, strings: Any, permitted: set[str], *, where: str) -> None:
         seen: set[str] = set()
-        for owner, _text in self.world.find_canaries(strings):
+        for owner, text in self.world.find_canaries(strings):
             if owner not in permitted and owner not in seen:
                 seen.add(owner)
-                case.leaks.append(f"personal data of {owner} in the {where}")
+                # The seeded (synthetic) value is named so a report can be judged at a glance.
+                case.leaks.append(f"personal data of {owner} in the {where} ({text!r})")
 
     @staticmethod
     def _effect(
