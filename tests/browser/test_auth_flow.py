@@ -320,6 +320,9 @@ def test_reconnect_keeps_the_session_and_deactivation_ends_it(
     header(page).get_by_role("link", name="Dashboard").click()
     expect(page).to_have_url(re.compile(r"/login/"), timeout=10_000)
     expect(header(page).get_by_role("link", name="Sign in")).to_be_visible()
+    # The redirect renders the form before its handlers are live: settle first, then allow for
+    # a password check on a busy machine.
+    page.wait_for_load_state("networkidle")
     sign_in(page, email, PASSWORD)
-    expect(page.get_by_test_id("login-error")).to_contain_text("deactivated")
+    expect(page.get_by_test_id("login-error")).to_contain_text("deactivated", timeout=15_000)
     assert tab.errors == [] and other.errors == []
