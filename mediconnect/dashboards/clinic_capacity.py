@@ -14,7 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from mediconnect.dashboards.clinic_context import ClinicContext, Span
+from mediconnect.dashboards.calendar import Span
+from mediconnect.dashboards.clinic_context import ClinicContext
 from mediconnect.models.clinics import (
     ClinicClosure,
     ClinicOpeningHours,

@@ -18,16 +18,15 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from mediconnect.core.errors import DashboardError, DashErrorCode
-from mediconnect.dashboards.common import day_range, month_of, previous_month, previous_week, week_of, zone
+from mediconnect.dashboards.calendar import LocalCalendar
+from mediconnect.dashboards.common import zone
 from mediconnect.models.clinics import Clinic
 
 RECENT_DAYS = 30
 
-Span = tuple[datetime, datetime]
-
 
 @dataclass(frozen=True)
-class ClinicContext:
+class ClinicContext(LocalCalendar):
     session: Session
     clinic: Clinic
     clinic_id: int
@@ -35,33 +34,6 @@ class ClinicContext:
     now: datetime
     today: date
     dialect: str
-
-    def span(self, first: date, last: date) -> Span:
-        return day_range(first, last, self.tz)
-
-    @property
-    def today_span(self) -> Span:
-        return self.span(self.today, self.today)
-
-    @property
-    def week(self) -> tuple[date, date]:
-        return week_of(self.today)
-
-    @property
-    def last_week(self) -> tuple[date, date]:
-        return previous_week(self.today)
-
-    @property
-    def week_before(self) -> tuple[date, date]:
-        return previous_week(self.last_week[0])
-
-    @property
-    def month(self) -> tuple[date, date]:
-        return month_of(self.today)
-
-    @property
-    def last_month(self) -> tuple[date, date]:
-        return previous_month(self.today)
 
     @property
     def recent(self) -> tuple[date, date]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from mediconnect.dashboards.clinic_context import ClinicContext, Span
+from mediconnect.dashboards.calendar import Span
+from mediconnect.dashboards.clinic_context import ClinicContext
 from mediconnect.dashboards.clinic_sql import A, avg_when, between, count_when, tbl
 from mediconnect.models.reports import Feedback
 

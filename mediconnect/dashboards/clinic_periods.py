@@ -12,7 +12,8 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from mediconnect.dashboards.clinic_context import ClinicContext, Span
+from mediconnect.dashboards.calendar import Span
+from mediconnect.dashboards.clinic_context import ClinicContext
 from mediconnect.dashboards.clinic_sql import (
     CANCELLED,
     COMPLETED,

@@ -22,8 +22,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from mediconnect.dashboards import clinic_periods
+from mediconnect.dashboards.calendar import Span
 from mediconnect.dashboards.clinic_capacity import Capacity
-from mediconnect.dashboards.clinic_context import ClinicContext, Span
+from mediconnect.dashboards.clinic_context import ClinicContext
 from mediconnect.dashboards.clinic_history import History
 from mediconnect.dashboards.clinic_periods import Totals
 from mediconnect.dashboards.clinic_sql import A, between, epoch, floor_int

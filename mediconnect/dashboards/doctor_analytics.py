@@ -43,9 +43,10 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from mediconnect.core.errors import DashboardError, DashErrorCode
+from mediconnect.dashboards.calendar import Span
 from mediconnect.dashboards.clinic_sql import COMPLETED, A, count_when, dec, sum_when
 from mediconnect.dashboards.common import change, money, month_of, one_place, week_of
-from mediconnect.dashboards.doctor_context import DoctorContext, Span, load
+from mediconnect.dashboards.doctor_context import DoctorContext, load
 from mediconnect.dashboards.doctor_figures import Figures, Patients, figures, patients_in, ratings, scope
 
 PERIODS = ("day", "week", "month", "quarter", "year")

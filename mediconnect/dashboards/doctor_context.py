@@ -23,16 +23,15 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from mediconnect.core.errors import DashboardError, DashErrorCode
-from mediconnect.dashboards.common import day_range, month_of, previous_month, previous_week, week_of, zone
+from mediconnect.dashboards.calendar import LocalCalendar
+from mediconnect.dashboards.common import zone
 from mediconnect.models.clinics import Clinic
 from mediconnect.models.staff import Doctor, DoctorClinicAffiliation
 from mediconnect.models.users import User
 
-Span = tuple[datetime, datetime]
-
 
 @dataclass(frozen=True)
-class DoctorContext:
+class DoctorContext(LocalCalendar):
     session: Session
     doctor: Doctor
     user: User
@@ -47,33 +46,6 @@ class DoctorContext:
         if self.dialect == "postgresql":
             return column == sa.func.any(sa.bindparam(None, list(ids), type_=ARRAY(sa.Integer)))
         return column.in_(list(ids))  # type: ignore[no-any-return]
-
-    def span(self, first: date, last: date) -> Span:
-        return day_range(first, last, self.tz)
-
-    @property
-    def today_span(self) -> Span:
-        return self.span(self.today, self.today)
-
-    @property
-    def week(self) -> tuple[date, date]:
-        return week_of(self.today)
-
-    @property
-    def last_week(self) -> tuple[date, date]:
-        return previous_week(self.today)
-
-    @property
-    def week_before(self) -> tuple[date, date]:
-        return previous_week(self.last_week[0])
-
-    @property
-    def month(self) -> tuple[date, date]:
-        return month_of(self.today)
-
-    @property
-    def last_month(self) -> tuple[date, date]:
-        return previous_month(self.today)
 
 
 def _home_zone(session: Session, doctor_id: int) -> ZoneInfo:

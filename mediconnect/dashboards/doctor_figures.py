@@ -35,6 +35,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
+from mediconnect.dashboards.calendar import Span
 from mediconnect.dashboards.clinic_sql import (
     CANCELLED,
     COMPLETED,
@@ -52,7 +53,7 @@ from mediconnect.dashboards.clinic_sql import (
     tbl,
 )
 from mediconnect.dashboards.common import rate
-from mediconnect.dashboards.doctor_context import DoctorContext, Span
+from mediconnect.dashboards.doctor_context import DoctorContext
 from mediconnect.models.appointments import OPEN_STATUSES
 from mediconnect.models.billing import Invoice
 from mediconnect.models.reports import Feedback

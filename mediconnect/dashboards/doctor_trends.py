@@ -25,9 +25,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from mediconnect.dashboards import doctor_followups
+from mediconnect.dashboards.calendar import Span
 from mediconnect.dashboards.clinic_sql import COMPLETED, A, between, count_when, epoch, owes_report, tbl
 from mediconnect.dashboards.common import change, money, rate, trend
-from mediconnect.dashboards.doctor_context import DoctorContext, Span
+from mediconnect.dashboards.doctor_context import DoctorContext
 from mediconnect.dashboards.doctor_figures import Figures, Patients
 from mediconnect.models.reports import Report
 
