@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh machine:
 #   make run   - the app with demo data on the embedded default (SQLite, no Redis)
-#   make test  - the whole test suite (add TEST_DATABASE_URL / REDIS_URL for PostgreSQL and Redis)
+#   make test  - the whole test suite (add TEST_DATABASE_URL / REDIS_URL for PostgreSQL and Redis);
+#                runs beside `make run` (own ports, own build); one layer: make test PYTEST_ARGS=tests/services
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -26,11 +27,13 @@ $(BUN):
 
 setup: $(VENV)/.installed $(BUN)
 
-setup-dev: setup $(VENV)/.dev-installed chromium
+setup-dev: setup $(VENV)/.dev-installed
 
-# Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
+# Debian's Chromium for the browser tests (Playwright cannot download its own browser here);
+# any chromium / chromium-browser / google-chrome on the PATH will do.
 chromium:
-	@if ! command -v chromium >/dev/null; then \
+	@if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null \
+		&& ! command -v google-chrome >/dev/null; then \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 		else echo "chromium is missing: install Debian's chromium package (needs root)"; exit 1; fi; \
 	fi
@@ -45,8 +48,15 @@ run: seed
 	$(PY) -m mediconnect.cli demo-logins
 	$(REFLEX) run --env prod
 
+# Chromium only when tests/browser may run: no path in PYTEST_ARGS (the whole suite), or a path
+# that is tests/browser, inside it, or above it. `make test PYTEST_ARGS=tests/services` needs neither
+# Chromium nor root. The 20 slowest tests are listed at the end, so growth shows.
 test: setup-dev
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@need=all; for arg in $(PYTEST_ARGS); do \
+		path="$${arg%%::*}"; [ -e "$$path" ] || continue; [ "$$need" = all ] && need=none; \
+		case "$$(realpath --relative-to=. "$$path")/" in tests/browser/*|tests/|./) need=browser; break;; esac; \
+	done; [ "$$need" = none ] || $(MAKE) --no-print-directory chromium
+	$(PY) -m pytest --durations=20 $(PYTEST_ARGS)
 
 lint: setup-dev
 	$(VENV)/bin/ruff format --check .

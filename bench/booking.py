@@ -28,6 +28,9 @@ DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
 
 def main() -> int:
+    from mediconnect.bootstrap import wire
+
+    wire()  # the commit hooks (cache invalidation, rollup refresh), as every app process does
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--postgres", default=DEFAULT_PG, metavar="SERVER_URL")
     ap.add_argument("--database-url", help="use this seeded database instead of seeding a new one")

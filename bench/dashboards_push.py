@@ -194,11 +194,12 @@ def run_push(
 ) -> PushResult:
     from sqlmodel import Session, select
 
+    from mediconnect.bootstrap import wire
     from mediconnect.core.db import make_engine
     from mediconnect.core.tokens import issue_access_token
-    from mediconnect.dashboards import service  # noqa: F401  (registers the cache-invalidation hook here)
     from mediconnect.models.users import Role, User
 
+    wire()  # this process commits the check-ins: its commit hooks invalidate the cache
     engine = make_engine(database_url)
     clinic_id, appts = pick(engine, rounds)
     with Session(engine) as s:

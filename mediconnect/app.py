@@ -1,10 +1,15 @@
-"""The Reflex app: theme, pages and the JSON/WebSocket API mounted in front of Reflex."""
+"""The Reflex app: theme, pages and the JSON/WebSocket API mounted in front of Reflex.
+
+It wires the process first (``bootstrap.wire``: commit hooks, the Celery app to send through)
+and hands the app to the live fan-out (``hub.set_app``) instead of the hub importing this module.
+"""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from mediconnect.api.router import create_api
+from mediconnect.bootstrap import wire
 from mediconnect.features.admin import audit_page as _admin_audit  # noqa: F401 - registers /admin/audit/
 from mediconnect.features.admin import users_page as _admin_users  # noqa: F401 - registers /admin/users/
 from mediconnect.features.appointments import cancel_page as _cancel  # noqa: F401 - /appointments/[id]/cancel/
@@ -26,9 +31,13 @@ from mediconnect.features.dashboards import clinic_page as _clinic_dash  # noqa:
 from mediconnect.features.dashboards import doctor_page as _doctor_dash  # noqa: F401 - /dashboard/doctor/
 from mediconnect.features.desk import page as _desk  # noqa: F401 - registers /desk/
 from mediconnect.features.landing import page as _landing  # noqa: F401 - registers its pages
+from mediconnect.features.live import hub
 from mediconnect.features.profile import page as _profile  # noqa: F401 - registers /profile/
 from mediconnect.features.shell import not_found as _not_found  # noqa: F401 - registers the 404 page
+from mediconnect.features.shell.template import add_pages
 from mediconnect.features.shell.theme import FAVICON, GLOBAL_STYLE
+
+wire()
 
 app = rx.App(
     style=GLOBAL_STYLE,
@@ -36,3 +45,5 @@ app = rx.App(
     head_components=[rx.el.link(rel="icon", href=FAVICON, type="image/svg+xml")],
     api_transformer=create_api(),
 )
+add_pages(app)  # every @page once (a forked worker compiling again must not add them twice)
+hub.set_app(app)

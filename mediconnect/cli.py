@@ -134,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from mediconnect.bootstrap import wire
+
+    wire()  # the commit hooks, as in the app and the worker: what the CLI commits invalidates too
     return int(args.func(args))
 
 

@@ -54,6 +54,24 @@ def tmp_root() -> Path:
     return _TMP
 
 
+@pytest.fixture(scope="session", autouse=True)
+def wired() -> None:
+    """Every process of the app wires its commit hooks (bootstrap.wire); so does the test process."""
+    from mediconnect.bootstrap import wire
+
+    wire()
+
+
+@pytest.fixture(scope="session")
+def prod_build():  # type: ignore[no-untyped-def]
+    """The one production build of the app that tests/authz and tests/browser both serve
+    (tests/support/app_server.py): made on first use in a session, reused across runs."""
+    from mediconnect.core.settings import ROOT
+    from tests.support.app_server import prod_build as build
+
+    return build(ROOT / "test-artifacts" / "prod-build.log")
+
+
 @pytest.fixture(scope="session", params=DB_BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_root: Path) -> Iterator[str]:
     """A freshly migrated, empty database for the whole session, one per backend."""

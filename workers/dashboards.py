@@ -1,8 +1,9 @@
 """Dashboard housekeeping: keep the daily rollup (``daily_clinic_stats``) current.
 
-Beat runs ``refresh_daily_stats`` hourly; ``mediconnect.dashboards.rollup_events`` sends it a
-few seconds after an event changed a past day. Idempotent: a refresh recomputes from the
-appointments, so a repeated or overlapping run gives the same rows.
+Beat runs ``refresh_daily_stats`` hourly; ``mediconnect.dashboards.kit.rollup_events`` sends it
+by name a few seconds after an event changed a past day. Idempotent: a refresh recomputes from
+the appointments, so a repeated or overlapping run gives the same rows. The commit hooks
+(cache invalidation) are wired by ``workers.celery_app``, not by importing anything here.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from datetime import date
 from typing import Any
 
 from mediconnect.core.db import session_scope
-from mediconnect.dashboards import daily_stats, rollup_events
-from mediconnect.dashboards import service as _service  # noqa: F401  (cache invalidation hook)
+from mediconnect.dashboards.kit import daily_stats, rollup_events
 from workers.celery_app import app
 
 

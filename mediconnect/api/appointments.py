@@ -27,6 +27,9 @@ BOOK_TOO_LATE_TO_CANCEL, BOOK_TOO_EARLY, BOOK_NO_OFFER, BOOK_OFFER_EXPIRED, BOOK
 BOOK_NOT_WAITING)
 and 422 when the request itself cannot be honoured (BOOK_REFERRAL_REQUIRED, BOOK_INVALID_FILE,
 BOOK_OUTSIDE_HOURS, BOOK_TOO_SOON, ...).
+
+Order, as before: who is calling (401), then may they (403, a dependency), then the body (400):
+a caller the policy refuses learns that, never which of their fields was wrong.
 """
 
 from __future__ import annotations
@@ -34,22 +37,34 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable
-from datetime import date, datetime, time
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
+from fastapi import Body, Depends, Query
+from pydantic import BaseModel, Field
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import BaseRoute, Route
 
 from mediconnect.api import deps
-from mediconnect.api.auth_guard import NO_STORE, bearer_required, caller
-from mediconnect.api.availability import date_param, int_param
-from mediconnect.api.bodies import bad, int_field, read_json, str_field
-from mediconnect.core import permissions
+from mediconnect.api.deps import Caller, CurrentUser
+from mediconnect.api.errors import NO_STORE, ApiError, ErrorBody, dash_004
+from mediconnect.api.fields import (
+    Clock,
+    Day,
+    Flag,
+    Id,
+    Moment,
+    OptionalDay,
+    OptionalId,
+    OptionalPage,
+    RefId,
+    Text,
+)
+from mediconnect.api.routing import ApiRoute, api_router
+from mediconnect.core import policy
 from mediconnect.core.errors import DashboardError, DashErrorCode
-from mediconnect.core.permissions import Action, Principal
+from mediconnect.core.policy import Action, Principal
 from mediconnect.models.appointments import Appointment
 from mediconnect.models.base import utcnow
 from mediconnect.models.clinics import Clinic
@@ -61,9 +76,11 @@ from mediconnect.services import (
     referral_files,
     waitlist,
 )
-from mediconnect.services.appointment_public import slot_public
+from mediconnect.services.appointment_public import AppointmentPublic, slot_public
+from mediconnect.services.appointments_query import AppointmentDetail, AppointmentPage, QueueRow
 from mediconnect.services.booking import BookingError
 from mediconnect.services.referral_files import MAX_BYTES, ReferralUpload
+from mediconnect.services.waitlist import WaitlistPublic
 
 MAX_BODY = (MAX_BYTES * 4) // 3 + 64 * 1024  # a base64 referral plus the other fields
 CONFLICTS = frozenset(
@@ -73,54 +90,94 @@ CONFLICTS = frozenset(
 T = TypeVar("T")
 
 
-class BookingFailure(Exception):
-    def __init__(self, body: dict[str, Any], status: int) -> None:
-        super().__init__(body["code"])
-        self.body, self.status = body, status
+class ReferralRoute(ApiRoute):
+    """Booking and accepting an offer carry a base64 referral file."""
+
+    body_limit = MAX_BODY
 
 
-def _moment(data: dict[str, Any], name: str) -> datetime:
-    raw = str_field(data, name, 40)
-    try:
-        value = datetime.fromisoformat(raw or "")
-    except ValueError:
-        raise bad(f"{name} must be an ISO 8601 time with its offset") from None
-    if value.tzinfo is None:
-        raise bad(f"{name} must include its UTC offset")
-    return value
+router = api_router(tags=["scheduling"])
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    403: {"model": ErrorBody, "description": "DASH_002 / DASH_006: not allowed"},
+    404: {"model": ErrorBody, "description": "DASH_005: not found"},
+    409: {"model": ErrorBody, "description": "BOOK_<REASON> with detail.reason and detail.alternatives"},
+    422: {"model": ErrorBody, "description": "BOOK_<REASON>: the request cannot be honoured"},
+}
 
 
-def _clock(data: dict[str, Any], name: str) -> time | None:
-    raw = str_field(data, name, 8)
-    if raw is None:
-        return None
-    try:
-        return time.fromisoformat(raw)
-    except ValueError:
-        raise bad(f"{name} must be a time, HH:MM") from None
+def _referral_post(path: str, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``router.post`` for the routes whose body may carry a referral file (``ReferralRoute``)."""
+
+    def register(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+        router.add_api_route(path, endpoint, methods=["POST"], route_class_override=ReferralRoute, **kwargs)
+        return endpoint
+
+    return register
 
 
-def _upload(data: dict[str, Any]) -> ReferralUpload | None:
-    ref = data.get("referral")
+# --------------------------------------------------------------------------- request bodies
+
+
+class ReferralIn(BaseModel):
+    filename: Annotated[Text, Field(max_length=255)] | None = None
+    content_base64: Annotated[Text, Field(max_length=MAX_BODY)]
+
+
+class BookIn(BaseModel):
+    clinic_id: Id
+    service_id: Id
+    start: Moment = Field(description="ISO 8601 with its UTC offset")
+    preparation_acknowledged: Flag = False
+    patient_id: Id | None = Field(None, description="a patient books for themself; staff name the patient")
+    referral: ReferralIn | None = Field(None, description="PDF/JPEG/PNG, <= 10 MB")
+    referral_id: Id | None = None
+    channel: Annotated[Text, Field(max_length=20)] | None = None
+    notes: Annotated[Text, Field(max_length=1000)] | None = None
+
+
+class CancelIn(BaseModel):
+    reason: Annotated[Text, Field(max_length=300)] | None = None
+
+
+class RescheduleIn(BaseModel):
+    start: Moment
+
+
+class WaitlistIn(BaseModel):
+    clinic_id: Id
+    service_id: Id
+    date: Day
+    earliest_time: Clock | None = None
+    latest_time: Clock | None = None
+    patient_id: Id | None = None
+
+
+class AcceptIn(BaseModel):
+    preparation_acknowledged: Flag = False
+    referral: ReferralIn | None = None
+    referral_id: Id | None = None
+
+
+class ClinicQueue(BaseModel):
+    clinic_id: int
+    date: str
+    rows: list[QueueRow]
+
+
+def _upload(ref: ReferralIn | None) -> ReferralUpload | None:
     if ref is None:
         return None
-    if not isinstance(ref, dict) or not isinstance(ref.get("content_base64"), str):
-        raise bad("referral must be {filename, content_base64}")
     try:
-        content = base64.b64decode(ref["content_base64"], validate=True)
+        content = base64.b64decode(ref.content_base64, validate=True)
     except (binascii.Error, ValueError):
-        raise bad("referral.content_base64 is not valid base64") from None
-    return ReferralUpload(filename=str(ref.get("filename") or "")[:255], data=content)
+        raise dash_004("referral.content_base64 is not valid base64") from None
+    return ReferralUpload(filename=(ref.filename or "")[:255], data=content)
 
 
-def _path_id(request: Request, name: str) -> int:
-    raw = str(request.path_params.get(name, ""))
-    if not raw.isdigit() or len(raw) > 12:
-        raise bad(f"{name} must be a positive integer")
-    return int(raw)
+# --------------------------------------------------------------------------- running a service
 
 
-def _failure(session: Session, exc: BookingError, clinic_id: int | None) -> BookingFailure:
+def _failure(session: Session, exc: BookingError, clinic_id: int | None) -> ApiError:
     clinic = session.get(Clinic, clinic_id) if clinic_id else None
     alts = [slot_public(s, clinic).model_dump() for s in exc.alternatives] if clinic else []
     body = {
@@ -128,7 +185,7 @@ def _failure(session: Session, exc: BookingError, clinic_id: int | None) -> Book
         "message": exc.message,
         "detail": {"reason": exc.code, "alternatives": alts},
     }
-    return BookingFailure(body, 409 if exc.code in CONFLICTS else 422)
+    return ApiError(body, 409 if exc.code in CONFLICTS else 422)
 
 
 def _run(work: Callable[[Session], T], clinic_of: Callable[[Session], int | None]) -> T:
@@ -142,10 +199,7 @@ def _run(work: Callable[[Session], T], clinic_of: Callable[[Session], int | None
 async def _respond(
     work: Callable[[Session], Any], clinic_of: Callable[[Session], int | None], status: int = 200
 ) -> Response:
-    try:
-        result = await run_in_threadpool(_run, work, clinic_of)
-    except BookingFailure as failure:
-        return JSONResponse(failure.body, status_code=failure.status, headers=dict(NO_STORE))
+    result = await run_in_threadpool(_run, work, clinic_of)
     body = result.model_dump() if hasattr(result, "model_dump") else result
     return JSONResponse(body, status_code=status, headers=dict(NO_STORE))
 
@@ -158,185 +212,6 @@ def _appointment_clinic(appointment_id: int) -> Callable[[Session], int | None]:
     return clinic_of
 
 
-def _patient_id(principal: Principal, data: dict[str, Any]) -> int:
-    given = int_field(data, "patient_id", required=False)
-    if given is None:
-        if principal.patient_id is None:
-            raise bad("patient_id is required")
-        return principal.patient_id
-    return given
-
-
-# --------------------------------------------------------------------------- access first
-# Who may call is settled before the body is read: a caller the policy refuses learns that
-# (403), never which of their fields was wrong (400).
-
-
-def _may_book(principal: Principal) -> None:
-    if Action.WRITE not in permissions.PATIENT_ACTIONS.get(principal.role, frozenset()):
-        raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not book")
-
-
-async def _may_change(principal: Principal, appointment_id: int) -> None:
-    def check() -> None:
-        with deps.db_session() as session:
-            permissions.require_appointment(
-                session, principal=principal, appointment_id=appointment_id, action=Action.WRITE
-            )
-
-    await run_in_threadpool(check)
-
-
-def _may_use_waitlist(principal: Principal) -> None:
-    if Action.WRITE not in permissions.PATIENT_ACTIONS.get(principal.role, frozenset()):
-        raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not use the waitlist")
-
-
-# --------------------------------------------------------------------------- booking
-
-
-@bearer_required
-async def book(request: Request) -> Response:
-    _, principal = caller(request)
-    _may_book(principal)
-    data = await read_json(request, MAX_BODY)
-    clinic_id, service_id = int_field(data, "clinic_id"), int_field(data, "service_id")
-    assert clinic_id is not None and service_id is not None
-    args: dict[str, Any] = dict(
-        principal=principal,
-        patient_id=_patient_id(principal, data),
-        clinic_id=clinic_id,
-        service_id=service_id,
-        start=_moment(data, "start"),
-        preparation_acknowledged=data.get("preparation_acknowledged") is True,
-        referral=_upload(data),
-        referral_id=int_field(data, "referral_id", required=False),
-        channel=str_field(data, "channel", 20) or "online",
-        notes=str_field(data, "notes", 1000),
-    )
-    return await _respond(lambda s: booking.book(session=s, **args), lambda _s: clinic_id, status=201)
-
-
-# --------------------------------------------------------------------------- reading
-
-
-@bearer_required
-async def list_appointments(request: Request) -> Response:
-    _, principal = caller(request)
-    args: dict[str, Any] = dict(
-        principal=principal,
-        date_from=date_param(request, "date_from", required=False),
-        date_to=date_param(request, "date_to", required=False),
-        clinic_id=int_param(request, "clinic_id", required=False),
-        doctor_id=int_param(request, "doctor_id", required=False),
-        status=request.query_params.get("status") or None,
-        patient_query=(request.query_params.get("q") or "")[:80] or None,
-        page=int_param(request, "page", required=False) or 1,
-        page_size=int_param(request, "page_size", required=False) or 25,
-    )
-    return await _respond(lambda s: appointments_query.list_appointments(session=s, **args), lambda _s: None)
-
-
-@bearer_required
-async def get_appointment(request: Request) -> Response:
-    _, principal = caller(request)
-    appointment_id = _path_id(request, "appointment_id")
-    return await _respond(
-        lambda s: appointments_query.get_appointment(
-            session=s, principal=principal, appointment_id=appointment_id
-        ),
-        lambda _s: None,
-    )
-
-
-@bearer_required
-async def clinic_queue(request: Request) -> Response:
-    _, principal = caller(request)
-    clinic_id = _path_id(request, "clinic_id")
-    asked = date_param(request, "date", required=False)
-
-    def work(s: Session) -> dict[str, Any]:
-        clinic = s.get(Clinic, clinic_id)
-        day = asked or (availability.local_day(clinic, utcnow()) if clinic else utcnow().date())
-        rows = appointments_query.day_queue(session=s, principal=principal, clinic_id=clinic_id, day=day)
-        return {"clinic_id": clinic_id, "date": day.isoformat(), "rows": [r.model_dump() for r in rows]}
-
-    return await _respond(work, lambda _s: clinic_id)
-
-
-# --------------------------------------------------------------------------- lifecycle
-
-
-def _transition(fn: Callable[..., Any]) -> Callable[[Request], Any]:
-    @bearer_required
-    async def endpoint(request: Request) -> Response:
-        _, principal = caller(request)
-        appointment_id = _path_id(request, "appointment_id")
-        await read_json(request)  # a body, if any, must still be small and JSON
-        return await _respond(
-            lambda s: fn(session=s, principal=principal, appointment_id=appointment_id),
-            _appointment_clinic(appointment_id),
-        )
-
-    endpoint.__name__ = fn.__name__
-    return endpoint
-
-
-@bearer_required
-async def cancel(request: Request) -> Response:
-    _, principal = caller(request)
-    appointment_id = _path_id(request, "appointment_id")
-    await _may_change(principal, appointment_id)
-    reason = str_field(await read_json(request), "reason", 300)
-    return await _respond(
-        lambda s: lifecycle.cancel(
-            session=s, principal=principal, appointment_id=appointment_id, reason=reason
-        ),
-        _appointment_clinic(appointment_id),
-    )
-
-
-@bearer_required
-async def reschedule(request: Request) -> Response:
-    _, principal = caller(request)
-    appointment_id = _path_id(request, "appointment_id")
-    await _may_change(principal, appointment_id)
-    new_start = _moment(await read_json(request), "start")
-    return await _respond(
-        lambda s: lifecycle.reschedule(
-            session=s, principal=principal, appointment_id=appointment_id, new_start=new_start
-        ),
-        _appointment_clinic(appointment_id),
-    )
-
-
-# --------------------------------------------------------------------------- waitlist
-
-
-@bearer_required
-async def join_waitlist(request: Request) -> Response:
-    _, principal = caller(request)
-    _may_use_waitlist(principal)
-    data = await read_json(request)
-    clinic_id, service_id = int_field(data, "clinic_id"), int_field(data, "service_id")
-    raw_day = str_field(data, "date", 10)
-    try:
-        desired = date.fromisoformat(raw_day or "")
-    except ValueError:
-        raise bad("date must be YYYY-MM-DD") from None
-    assert clinic_id is not None and service_id is not None
-    args: dict[str, Any] = dict(
-        principal=principal,
-        patient_id=_patient_id(principal, data),
-        clinic_id=clinic_id,
-        service_id=service_id,
-        desired_date=desired,
-        earliest_time=_clock(data, "earliest_time"),
-        latest_time=_clock(data, "latest_time"),
-    )
-    return await _respond(lambda s: waitlist.join(session=s, **args), lambda _s: clinic_id, status=201)
-
-
 def _entry_clinic(entry_id: int) -> Callable[[Session], int | None]:
     def clinic_of(session: Session) -> int | None:
         entry = session.get(waitlist.WaitlistEntry, entry_id)
@@ -345,53 +220,273 @@ def _entry_clinic(entry_id: int) -> Callable[[Session], int | None]:
     return clinic_of
 
 
-@bearer_required
-async def accept_offer(request: Request) -> Response:
-    _, principal = caller(request)
-    entry_id = _path_id(request, "entry_id")
-    _may_use_waitlist(principal)
-    data = await read_json(request, MAX_BODY)
+def _patient_id(principal: Principal, given: int | None) -> int:
+    if given is None:
+        if principal.patient_id is None:
+            raise dash_004("patient_id is required")
+        return principal.patient_id
+    return given
+
+
+# --------------------------------------------------------------------------- access first
+# Who may call is settled before the body is read (dependencies run before the body is
+# validated): a caller the policy refuses learns that (403), never which field was wrong (400).
+
+
+def _may_write_patients(principal: Principal, what: str) -> None:
+    if Action.WRITE not in policy.PATIENT_ACTIONS.get(principal.role, frozenset()):
+        raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not {what}")
+
+
+def may_book(caller: CurrentUser) -> Caller:
+    _may_write_patients(caller.principal, "book")
+    return caller
+
+
+def may_use_waitlist(caller: CurrentUser) -> Caller:
+    _may_write_patients(caller.principal, "use the waitlist")
+    return caller
+
+
+def may_accept(entry_id: RefId, caller: CurrentUser) -> Caller:
+    """The entry id is read before the role is checked (a malformed one is DASH_004), as before."""
+    _may_write_patients(caller.principal, "use the waitlist")
+    return caller
+
+
+async def may_change(appointment_id: RefId, caller: CurrentUser) -> Caller:
+    def check() -> None:
+        with deps.db_session() as session:
+            policy.require_appointment(
+                session, principal=caller.principal, appointment_id=appointment_id, action=Action.WRITE
+            )
+
+    await run_in_threadpool(check)
+    return caller
+
+
+Booker = Annotated[Caller, Depends(may_book)]
+WaitlistUser = Annotated[Caller, Depends(may_use_waitlist)]
+OfferTaker = Annotated[Caller, Depends(may_accept)]
+Changer = Annotated[Caller, Depends(may_change)]
+
+
+# --------------------------------------------------------------------------- booking
+
+
+@_referral_post(
+    "/api/appointments/book", status_code=201,
+    response_model=AppointmentPublic, responses=REFUSALS, summary="Book an appointment",
+)  # fmt: skip
+async def book(caller: Booker, body: BookIn) -> Response:
+    """A patient books for themself; staff name the patient. ``preparation_acknowledged`` must be
+    true when the service asks for preparation; a referral when it needs one."""
     args: dict[str, Any] = dict(
-        principal=principal,
+        principal=caller.principal,
+        patient_id=_patient_id(caller.principal, body.patient_id),
+        clinic_id=body.clinic_id,
+        service_id=body.service_id,
+        start=body.start,
+        preparation_acknowledged=body.preparation_acknowledged,
+        referral=_upload(body.referral),
+        referral_id=body.referral_id,
+        channel=body.channel or "online",
+        notes=body.notes,
+    )
+    clinic_id = body.clinic_id
+    return await _respond(lambda s: booking.book(session=s, **args), lambda _s: clinic_id, status=201)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@router.get(
+    "/api/appointments", response_model=AppointmentPage, responses=REFUSALS, summary="List appointments"
+)
+async def list_appointments(
+    caller: CurrentUser,
+    date_from: Annotated[OptionalDay, Query()] = None,
+    date_to: Annotated[OptionalDay, Query()] = None,
+    clinic_id: Annotated[OptionalId, Query()] = None,
+    doctor_id: Annotated[OptionalId, Query()] = None,
+    status: Annotated[Annotated[Text, Field(max_length=40)] | None, Query()] = None,
+    q: Annotated[Text | None, Query(description="patient name, first 80 characters")] = None,
+    page: Annotated[OptionalPage, Query()] = None,
+    page_size: Annotated[OptionalPage, Query()] = None,
+) -> Response:
+    args: dict[str, Any] = dict(
+        principal=caller.principal,
+        date_from=date_from,
+        date_to=date_to,
+        clinic_id=clinic_id,
+        doctor_id=doctor_id,
+        status=status or None,
+        patient_query=(q or "")[:80] or None,
+        page=page or 1,
+        page_size=page_size or 25,
+    )
+    return await _respond(lambda s: appointments_query.list_appointments(session=s, **args), lambda _s: None)
+
+
+@router.get(
+    "/api/appointments/{appointment_id}", response_model=AppointmentDetail, responses=REFUSALS,
+    summary="One appointment, its names and its history",
+)  # fmt: skip
+async def get_appointment(appointment_id: RefId, caller: CurrentUser) -> Response:
+    return await _respond(
+        lambda s: appointments_query.get_appointment(
+            session=s, principal=caller.principal, appointment_id=appointment_id
+        ),
+        lambda _s: None,
+    )
+
+
+@router.get(
+    "/api/clinics/{clinic_id}/queue", response_model=ClinicQueue, responses=REFUSALS,
+    summary="A clinic's queue for a day",
+)  # fmt: skip
+async def clinic_queue(
+    clinic_id: RefId,
+    caller: CurrentUser,
+    date: Annotated[OptionalDay, Query(description="default: the clinic's today")] = None,
+) -> Response:
+    asked = date
+
+    def work(s: Session) -> dict[str, Any]:
+        clinic = s.get(Clinic, clinic_id)
+        day = asked or (availability.local_day(clinic, utcnow()) if clinic else utcnow().date())
+        rows = appointments_query.day_queue(
+            session=s, principal=caller.principal, clinic_id=clinic_id, day=day
+        )
+        return {"clinic_id": clinic_id, "date": day.isoformat(), "rows": [r.model_dump() for r in rows]}
+
+    return await _respond(work, lambda _s: clinic_id)
+
+
+# --------------------------------------------------------------------------- lifecycle
+
+AnyBody = Annotated[dict[str, Any] | None, Body(description="ignored; if sent, a small JSON object")]
+
+
+def _transition(path: str, fn: Callable[..., AppointmentPublic], summary: str) -> None:
+    async def endpoint(appointment_id: RefId, caller: CurrentUser, body: AnyBody = None) -> Response:
+        return await _respond(
+            lambda s: fn(session=s, principal=caller.principal, appointment_id=appointment_id),
+            _appointment_clinic(appointment_id),
+        )
+
+    endpoint.__name__ = fn.__name__
+    router.post(path, response_model=AppointmentPublic, responses=REFUSALS, summary=summary)(endpoint)
+
+
+@router.post(
+    "/api/appointments/{appointment_id}/cancel", response_model=AppointmentPublic, responses=REFUSALS,
+    summary="Cancel an appointment",
+)  # fmt: skip
+async def cancel(appointment_id: RefId, caller: Changer, body: CancelIn | None = None) -> Response:
+    reason = body.reason if body else None
+    return await _respond(
+        lambda s: lifecycle.cancel(
+            session=s, principal=caller.principal, appointment_id=appointment_id, reason=reason
+        ),
+        _appointment_clinic(appointment_id),
+    )
+
+
+@router.post(
+    "/api/appointments/{appointment_id}/reschedule", response_model=AppointmentPublic, responses=REFUSALS,
+    summary="Move an appointment to a new start",
+)  # fmt: skip
+async def reschedule(appointment_id: RefId, caller: Changer, body: RescheduleIn) -> Response:
+    return await _respond(
+        lambda s: lifecycle.reschedule(
+            session=s, principal=caller.principal, appointment_id=appointment_id, new_start=body.start
+        ),
+        _appointment_clinic(appointment_id),
+    )
+
+
+A = "/api/appointments/{appointment_id}"
+_transition(A + "/confirm", lifecycle.confirm, "Confirm an appointment")
+_transition(A + "/check-in", lifecycle.check_in, "Check the patient in")
+_transition(A + "/start", lifecycle.start, "Start the consultation")
+_transition(A + "/complete", lifecycle.complete, "Complete the appointment")
+_transition(A + "/no-show", lifecycle.mark_no_show, "Mark a no-show")
+
+
+# --------------------------------------------------------------------------- waitlist
+
+
+@router.post(
+    "/api/waitlist", status_code=201, response_model=WaitlistPublic, responses=REFUSALS,
+    summary="Join the waitlist for a day",
+)  # fmt: skip
+async def join_waitlist(caller: WaitlistUser, body: WaitlistIn) -> Response:
+    args: dict[str, Any] = dict(
+        principal=caller.principal,
+        patient_id=_patient_id(caller.principal, body.patient_id),
+        clinic_id=body.clinic_id,
+        service_id=body.service_id,
+        desired_date=body.date,
+        earliest_time=body.earliest_time,
+        latest_time=body.latest_time,
+    )
+    clinic_id = body.clinic_id
+    return await _respond(lambda s: waitlist.join(session=s, **args), lambda _s: clinic_id, status=201)
+
+
+@_referral_post(
+    "/api/waitlist/{entry_id}/accept", status_code=201,
+    response_model=AppointmentPublic, responses=REFUSALS, summary="Accept a waitlist offer",
+)  # fmt: skip
+async def accept_offer(entry_id: RefId, caller: OfferTaker, body: AcceptIn | None = None) -> Response:
+    body = body or AcceptIn()
+    args: dict[str, Any] = dict(
+        principal=caller.principal,
         entry_id=entry_id,
-        preparation_acknowledged=data.get("preparation_acknowledged") is True,
-        referral=_upload(data),
-        referral_id=int_field(data, "referral_id", required=False),
+        preparation_acknowledged=body.preparation_acknowledged,
+        referral=_upload(body.referral),
+        referral_id=body.referral_id,
     )
     return await _respond(lambda s: waitlist.accept(session=s, **args), _entry_clinic(entry_id), status=201)
 
 
-@bearer_required
-async def decline_offer(request: Request) -> Response:
-    _, principal = caller(request)
-    entry_id = _path_id(request, "entry_id")
+@router.post(
+    "/api/waitlist/{entry_id}/decline", response_model=WaitlistPublic, responses=REFUSALS,
+    summary="Decline a waitlist offer",
+)  # fmt: skip
+async def decline_offer(entry_id: RefId, caller: CurrentUser) -> Response:
     return await _respond(
-        lambda s: waitlist.decline(session=s, principal=principal, entry_id=entry_id), _entry_clinic(entry_id)
+        lambda s: waitlist.decline(session=s, principal=caller.principal, entry_id=entry_id),
+        _entry_clinic(entry_id),
     )
 
 
-@bearer_required
-async def leave_waitlist(request: Request) -> Response:
-    _, principal = caller(request)
-    entry_id = _path_id(request, "entry_id")
+@router.post(
+    "/api/waitlist/{entry_id}/leave", response_model=WaitlistPublic, responses=REFUSALS,
+    summary="Leave the waitlist",
+)  # fmt: skip
+async def leave_waitlist(entry_id: RefId, caller: CurrentUser) -> Response:
     return await _respond(
-        lambda s: waitlist.leave(session=s, principal=principal, entry_id=entry_id), _entry_clinic(entry_id)
+        lambda s: waitlist.leave(session=s, principal=caller.principal, entry_id=entry_id),
+        _entry_clinic(entry_id),
     )
 
 
 # --------------------------------------------------------------------------- referral documents
 
 
-@bearer_required
-async def referral_document(request: Request) -> Response:
-    _, principal = caller(request)
-    document_id = _path_id(request, "document_id")
+@router.get(
+    "/api/referral-documents/{document_id}", response_class=FileResponse, responses=REFUSALS,
+    summary="A referral document, as an attachment",
+)  # fmt: skip
+async def referral_document(document_id: RefId, caller: CurrentUser, request: Request) -> Response:
     ip = deps.client_ip(request)
 
     def work() -> tuple[str, str, str]:
         with deps.db_session() as s:
             doc, path = referral_files.open_referral_document(
-                session=s, principal=principal, document_id=document_id, ip=ip
+                session=s, principal=caller.principal, document_id=document_id, ip=ip
             )
             return str(path), doc.content_type, doc.original_filename
 
@@ -408,24 +503,3 @@ async def referral_document(request: Request) -> Response:
         headers=headers,
         content_disposition_type="attachment",
     )
-
-
-A = "/api/appointments/{appointment_id}"
-routes: list[BaseRoute] = [
-    Route("/api/appointments/book", book, methods=["POST"]),
-    Route("/api/appointments", list_appointments, methods=["GET"]),
-    Route(A, get_appointment, methods=["GET"]),
-    Route(A + "/cancel", cancel, methods=["POST"]),
-    Route(A + "/reschedule", reschedule, methods=["POST"]),
-    Route(A + "/confirm", _transition(lifecycle.confirm), methods=["POST"]),
-    Route(A + "/check-in", _transition(lifecycle.check_in), methods=["POST"]),
-    Route(A + "/start", _transition(lifecycle.start), methods=["POST"]),
-    Route(A + "/complete", _transition(lifecycle.complete), methods=["POST"]),
-    Route(A + "/no-show", _transition(lifecycle.mark_no_show), methods=["POST"]),
-    Route("/api/clinics/{clinic_id}/queue", clinic_queue, methods=["GET"]),
-    Route("/api/waitlist", join_waitlist, methods=["POST"]),
-    Route("/api/waitlist/{entry_id}/accept", accept_offer, methods=["POST"]),
-    Route("/api/waitlist/{entry_id}/decline", decline_offer, methods=["POST"]),
-    Route("/api/waitlist/{entry_id}/leave", leave_waitlist, methods=["POST"]),
-    Route("/api/referral-documents/{document_id}", referral_document, methods=["GET"]),
-]

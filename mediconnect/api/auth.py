@@ -13,6 +13,9 @@
 Refusals are 401 with {"code", "message", "detail"} (core/errors.AuthErrorCode): AUTH_007 bad
 email or password, AUTH_008 deactivated, AUTH_009 locked (with Retry-After), AUTH_002..006 for
 refresh tokens. A body that cannot be read is 400 {"code": "REQUEST_INVALID", ...}.
+
+The bodies are read by hand (``read_fields``), not by FastAPI: the token endpoint takes JSON or
+an OAuth form, with ``username`` for ``email``; the models below document them.
 """
 
 from __future__ import annotations
@@ -22,17 +25,20 @@ import math
 from typing import Any
 from urllib.parse import parse_qsl
 
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
 
 from mediconnect.api import deps
-from mediconnect.api.auth_guard import NO_STORE, auth_error_response, bearer_required, caller, public
+from mediconnect.api.auth_guard import public
+from mediconnect.api.deps import CurrentUser
+from mediconnect.api.errors import NO_STORE, ErrorBody, auth_error_response
+from mediconnect.api.routing import AuthRoute, api_router
 from mediconnect.core import tokens
 from mediconnect.core.errors import AuthError, AuthErrorCode
 from mediconnect.models.base import utcnow
-from mediconnect.models.users import LoginOutcome, User
+from mediconnect.models.users import LoginOutcome, User, UserPublic
 from mediconnect.services import accounts
 from mediconnect.services.accounts import LoginResult
 
@@ -42,6 +48,49 @@ API_METHOD = "api"
 
 _JSON = "application/json"
 _FORM = "application/x-www-form-urlencoded"
+
+
+class TokenRequest(BaseModel):
+    email: str
+    password: str
+
+
+class RefreshRequest(BaseModel):
+    refresh_token: str
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: str
+    expires_in: int
+    refresh_token: str
+
+
+class Revoked(BaseModel):
+    revoked: bool
+
+
+def _body_doc(model: type[BaseModel], *, form: bool = True) -> dict[str, Any]:
+    schema = model.model_json_schema()
+    content = {_JSON: {"schema": schema}, **({_FORM: {"schema": schema}} if form else {})}
+    return {"requestBody": {"required": True, "content": content}}
+
+
+def _refusals(description: str) -> dict[int | str, dict[str, Any]]:
+    return {
+        400: {"model": ErrorBody, "description": "REQUEST_INVALID: the body cannot be read"},
+        401: {"model": ErrorBody, "description": description},
+        413: {"model": ErrorBody, "description": "REQUEST_INVALID: the body is too large"},
+    }
+
+
+router = api_router(AuthRoute, tags=["auth"])
+
+
+def _text_ok(value: str) -> bool:
+    """PostgreSQL stores no NUL and UTF-8 has no lone surrogate: such a field cannot name an
+    account (it would fail in the database, a 500, instead)."""
+    return "\x00" not in value and not any("\ud800" <= ch <= "\udfff" for ch in value)
 
 
 class BadRequest(Exception):
@@ -89,6 +138,8 @@ async def read_fields(
         raise BadRequest("The body is not valid UTF-8.") from None
     except json.JSONDecodeError as exc:
         raise BadRequest(f"The body is not valid JSON ({exc.msg} at position {exc.pos}).") from None
+    except RecursionError:
+        raise BadRequest("The JSON body is nested too deeply.") from None
     except ValueError:
         raise BadRequest("The form body has too many fields.") from None
     for alias, name in (aliases or {}).items():
@@ -104,6 +155,8 @@ async def read_fields(
             raise BadRequest(f"The field {name} must be a string.")
         if len(value) > MAX_FIELD_LENGTH:
             raise BadRequest(f"The field {name} is too long.")
+        if not _text_ok(value):
+            raise BadRequest(f"The field {name} must be text without NUL or unpaired surrogates.")
         fields[name] = value
     return fields
 
@@ -141,8 +194,17 @@ def _password_sign_in(email: str, password: str, ip: str | None) -> LoginResult 
         return tokens.issue_tokens(session, user=user)
 
 
+@router.post(
+    "/api/auth/token",
+    summary="Sign in: an access and a refresh token",
+    response_model=TokenResponse,
+    responses=_refusals("AUTH_007 bad email or password, AUTH_008 deactivated, AUTH_009 locked"),
+    openapi_extra=_body_doc(TokenRequest),
+)
 @public
 async def token(request: Request) -> Response:
+    """``{"email", "password"}`` (JSON, or a form with ``email`` or the OAuth name ``username``).
+    Lockout and a LoginAttempt row (method "api") apply."""
     try:
         fields = await read_fields(request, ("email", "password"), aliases={"username": "email"})
     except BadRequest as exc:
@@ -160,8 +222,16 @@ def _rotate(refresh_token: str) -> tokens.TokenPair:
         return tokens.rotate_refresh(session, token=refresh_token)
 
 
+@router.post(
+    "/api/auth/refresh",
+    summary="A new token pair for a refresh token",
+    response_model=TokenResponse,
+    responses=_refusals("AUTH_002..006: the refresh token is invalid, expired, spent or revoked"),
+    openapi_extra=_body_doc(RefreshRequest),
+)
 @public
 async def refresh(request: Request) -> Response:
+    """The old refresh token is spent; presenting a spent one ends every refresh token of the user."""
     try:
         fields = await read_fields(request, ("refresh_token",))
     except BadRequest as exc:
@@ -178,8 +248,16 @@ def _revoke(refresh_token: str) -> bool:
         return tokens.revoke_refresh(session, token=refresh_token)
 
 
+@router.post(
+    "/api/auth/revoke",
+    summary="Sign out: revoke a refresh token",
+    response_model=Revoked,
+    responses=_refusals("AUTH_002..006: the refresh token cannot be read"),
+    openapi_extra=_body_doc(RefreshRequest),
+)
 @public
 async def revoke(request: Request) -> Response:
+    """The access token stays valid until it expires (<= 15 min)."""
     try:
         fields = await read_fields(request, ("refresh_token",))
     except BadRequest as exc:
@@ -191,15 +269,6 @@ async def revoke(request: Request) -> Response:
     return JSONResponse({"revoked": revoked}, headers=dict(NO_STORE))
 
 
-@bearer_required
-async def me(request: Request) -> Response:
-    user, _ = caller(request)
-    return JSONResponse(accounts.public_user(user).model_dump(mode="json"), headers=dict(NO_STORE))
-
-
-routes: list[BaseRoute] = [
-    Route("/api/auth/token", token, methods=["POST"]),
-    Route("/api/auth/refresh", refresh, methods=["POST"]),
-    Route("/api/auth/revoke", revoke, methods=["POST"]),
-    Route("/api/auth/me", me, methods=["GET"]),
-]
+@router.get("/api/auth/me", summary="The caller's public profile", response_model=UserPublic)
+async def me(caller: CurrentUser) -> Response:
+    return JSONResponse(accounts.public_user(caller.user).model_dump(mode="json"), headers=dict(NO_STORE))

@@ -9,42 +9,32 @@ let anyone map the practice's load). 200 ``{"clinic_id", "service_id", "date", "
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Query
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
 
 from mediconnect.api import deps
-from mediconnect.api.auth_guard import NO_STORE, bearer_required
+from mediconnect.api.deps import CurrentUser
+from mediconnect.api.errors import NO_STORE, ErrorBody
+from mediconnect.api.fields import Day, RefId
+from mediconnect.api.routing import api_router
 from mediconnect.core.errors import DashboardError, DashErrorCode
 from mediconnect.models.clinics import Clinic
 from mediconnect.services import availability
-from mediconnect.services.appointment_public import slot_public
+from mediconnect.services.appointment_public import SlotPublic, slot_public
+
+router = api_router(tags=["scheduling"])
 
 
-def int_param(request: Request, name: str, *, required: bool = True) -> int | None:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        if required:
-            raise DashboardError(DashErrorCode.DASH_004, f"{name} is required")
-        return None
-    if not raw.isdigit() or len(raw) > 12:
-        raise DashboardError(DashErrorCode.DASH_004, f"{name} must be a positive integer")
-    return int(raw)
-
-
-def date_param(request: Request, name: str, *, required: bool = True) -> date | None:
-    raw = request.query_params.get(name)
-    if not raw:
-        if required:
-            raise DashboardError(DashErrorCode.DASH_004, f"{name} is required (YYYY-MM-DD)")
-        return None
-    try:
-        return date.fromisoformat(raw[:10]) if len(raw) == 10 else date.fromisoformat("x")
-    except ValueError:
-        raise DashboardError(DashErrorCode.DASH_004, f"{name} must be a date, YYYY-MM-DD") from None
+class DaySlots(BaseModel):
+    clinic_id: int
+    service_id: int
+    date: str
+    timezone: str
+    slots: list[SlotPublic]
 
 
 def _slots(clinic_id: int, service_id: int, day: date) -> dict[str, Any]:
@@ -62,14 +52,17 @@ def _slots(clinic_id: int, service_id: int, day: date) -> dict[str, Any]:
         }
 
 
-@bearer_required
-async def get_availability(request: Request) -> Response:
-    clinic_id = int_param(request, "clinic_id")
-    service_id = int_param(request, "service_id")
-    day = date_param(request, "date")
-    assert clinic_id is not None and service_id is not None and day is not None
-    body = await run_in_threadpool(_slots, clinic_id, service_id, day)
+@router.get(
+    "/api/availability",
+    summary="The free slots of a clinic-local day",
+    response_model=DaySlots,
+    responses={404: {"model": ErrorBody, "description": "DASH_005: no such clinic"}},
+)
+async def get_availability(
+    caller: CurrentUser,
+    clinic_id: Annotated[RefId, Query()],
+    service_id: Annotated[RefId, Query()],
+    date: Annotated[Day, Query(description="the clinic-local day, YYYY-MM-DD")],
+) -> Response:
+    body = await run_in_threadpool(_slots, clinic_id, service_id, date)
     return JSONResponse(body, headers=dict(NO_STORE))
-
-
-routes: list[BaseRoute] = [Route("/api/availability", get_availability, methods=["GET"])]

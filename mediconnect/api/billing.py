@@ -1,5 +1,5 @@
 """Quotes, invoices, payments and claims over JSON. Every route is ``@bearer_required``; the
-billing services decide who may do what (core/permissions.py) and audit it.
+billing services decide who may do what (core/policy/) and audit it.
 
 ``POST /api/appointments/quote``  ``{"service_id", "patient_id"?, "date"? (YYYY-MM-DD)}`` -> 200
     the quote: money as strings ("1250.00"), ``coverage_rate`` a fraction, ``lines`` sentences.
@@ -27,19 +27,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
+from fastapi import Header, Query
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
 
 from mediconnect.api import deps
-from mediconnect.api.auth_guard import NO_STORE, bearer_required, caller
-from mediconnect.api.bodies import bad, int_field, read_json, str_field
+from mediconnect.api.deps import CurrentUser
+from mediconnect.api.errors import NO_STORE, ApiError, ErrorBody, dash_004
+from mediconnect.api.fields import Amount, Day, Id, LenientId, RefId, StrictBool, Text
+from mediconnect.api.routing import api_router
 from mediconnect.models.billing import Claim, Refund
 from mediconnect.services import billing, claims, payments
 from mediconnect.services.invoice_figures import BillingError
@@ -47,33 +49,120 @@ from mediconnect.services.pricing import money, quote_as_json
 
 DEFAULT_TZ = ZoneInfo("Africa/Johannesburg")
 
-
-def _money_in(data: dict[str, Any], name: str) -> str | None:
-    """Money arrives as a string ("250.00") or a JSON number. A missing amount is passed on as
-    None: the service refuses it (422) after checking the caller, so a caller without access
-    learns nothing from validation."""
-    value = data.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, str | int | float) or len(str(value)) > 20:
-        raise bad(f'{name} must be an amount such as "250.00"')
-    # A float is read through its shortest repr (0.1 -> "0.1"), never its binary expansion.
-    return repr(value) if isinstance(value, float) else str(value)
+router = api_router(tags=["billing"])
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    403: {"model": ErrorBody, "description": "DASH_002 / DASH_006: not allowed, or no such object"},
+    404: {"model": ErrorBody, "description": "BILL_<REASON>: nothing to act on"},
+    409: {"model": ErrorBody, "description": "BILL_<REASON>: conflicts with what is recorded"},
+    422: {"model": ErrorBody, "description": "BILL_<REASON> (detail.field), or BILL_PAYMENT_FAILED"},
+}
+Money = Annotated[str | None, Field(description='two decimals, "1250.00"')]
+Short = Annotated[Text, Field(max_length=64)]
+Reason = Annotated[Text, Field(max_length=200)]
 
 
-def _path_id(request: Request, name: str) -> int:
-    """The id in the path; a malformed one names nothing (0), so the caller hears what it would
-    for any object it cannot reach: DASH_002 for its role, else DASH_006, never a hint."""
-    raw = str(request.path_params.get(name, ""))
-    if not raw.isdigit() or len(raw) > 12:
-        return 0
-    return int(raw)
+# --------------------------------------------------------------------------- bodies
 
 
-def _failure(exc: BillingError) -> JSONResponse:
+class QuoteIn(BaseModel):
+    service_id: Id | None = None
+    patient_id: Id | None = None
+    date: Day | None = Field(None, description="default: today")
+
+
+class PaymentIn(BaseModel):
+    amount: Amount | None = None
+    method: Annotated[Text, Field(max_length=20)] | None = None
+    reference: Short | None = None
+    idempotency_key: Short | None = Field(None, description="or the Idempotency-Key header")
+
+
+class RefundIn(BaseModel):
+    amount: Amount | None = None
+    reason: Reason | None = None
+
+
+class DecisionIn(BaseModel):
+    approved_amount: Amount | None = None
+    denied: StrictBool = False
+    reason: Reason | None = None
+
+
+class PaidIn(BaseModel):
+    paid_amount: Amount | None = None
+    reference: Short | None = None
+
+
+# --------------------------------------------------------------------------- responses
+
+
+class QuoteOut(BaseModel):
+    service_id: int
+    service_name: str
+    date: str
+    private: bool
+    scheme_name: str | None
+    covered: bool
+    coverage_percent: str
+    coverage_rate: float
+    price: Money
+    tariff_cap: Money
+    annual_limit_remaining: Money
+    authorisation_required: bool
+    authorisation_status: str
+    medical_aid_portion: Money
+    shortfall: Money
+    co_payment: Money
+    patient_portion: Money
+    due_now: Money
+    due_after_claim: Money
+    lines: list[str]
+
+
+class PaymentOut(BaseModel):
+    payment_id: int
+    invoice_id: int | None
+    amount: Money
+    method: str
+    status: str
+    provider: str
+    reference: str | None
+    receipt_number: str | None
+    failure_reason: str | None
+    created_at: str
+    completed_at: str | None
+
+
+class RefundOut(BaseModel):
+    refund_id: int
+    payment_id: int
+    amount: Money
+    reason: str
+    reference: str | None
+    refunded_at: str
+
+
+class ClaimOut(BaseModel):
+    claim_id: int
+    number: str
+    invoice_id: int
+    status: str
+    claimed_amount: Money
+    approved_amount: Money
+    paid_amount: Money
+    submitted_at: str
+    decided_at: str | None
+    paid_at: str | None
+    denial_reason: str | None
+
+
+# --------------------------------------------------------------------------- running a service
+
+
+def _failure(exc: BillingError) -> ApiError:
     body = exc.as_json()
     body["code"] = f"BILL_{exc.code.upper()}"
-    return JSONResponse(body, status_code=exc.status, headers=dict(NO_STORE))
+    return ApiError(body, exc.status)
 
 
 def _in_session(work: Callable[[Session], Any]) -> Any:
@@ -95,7 +184,7 @@ async def _respond(work: Callable[[Session], Any], status: int = 200, *, retry: 
                 raise
             result = await run_in_threadpool(_in_session, work)
     except BillingError as exc:
-        return _failure(exc)
+        raise _failure(exc) from None
     if isinstance(result, tuple):
         result, status = result
     return JSONResponse(result, status_code=status, headers=dict(NO_STORE))
@@ -108,33 +197,32 @@ def _today() -> date:
 # --------------------------------------------------------------------------- routes
 
 
-@bearer_required
-async def quote(request: Request) -> Response:
-    _, principal = caller(request)
-    data = await read_json(request)
-    service_id = int_field(data, "service_id", required=False)
-    patient_id = int_field(data, "patient_id", required=False)
-    raw_day = str_field(data, "date", 10)
-    try:
-        on = date.fromisoformat(raw_day) if raw_day else _today()
-    except ValueError:
-        raise bad("date must be YYYY-MM-DD") from None
+@router.post("/api/appointments/quote", response_model=QuoteOut, responses=REFUSALS, summary="A quote")
+async def quote(caller: CurrentUser, body: QuoteIn | None = None) -> Response:
+    """A patient for themself; staff name the patient. Money as strings, ``coverage_rate`` a
+    fraction, ``lines`` sentences."""
+    body = body or QuoteIn()
+    on = body.date or _today()
+    service_id, patient_id = body.service_id, body.patient_id
 
     def work(session: Session) -> dict[str, Any]:
         q = billing.quote_for(
-            session=session, principal=principal, service_id=service_id, patient_id=patient_id, on=on
+            session=session, principal=caller.principal, service_id=service_id, patient_id=patient_id, on=on
         )
         return quote_as_json(q)
 
     return await _respond(work)
 
 
-@bearer_required
-async def payment_summary(request: Request) -> Response:
-    _, principal = caller(request)
-    appointment_id = _path_id(request, "appointment_id")
+@router.get(
+    "/api/appointments/{appointment_id}/payment-summary", response_model=dict[str, Any], responses=REFUSALS,
+    summary="The invoice's numbers for an appointment",
+)  # fmt: skip
+async def payment_summary(appointment_id: LenientId, caller: CurrentUser) -> Response:
     return await _respond(
-        lambda s: billing.payment_summary(session=s, principal=principal, appointment_id=appointment_id)
+        lambda s: billing.payment_summary(
+            session=s, principal=caller.principal, appointment_id=appointment_id
+        )
     )
 
 
@@ -143,63 +231,67 @@ def _flag(value: str | None, name: str) -> bool:
         return False
     if value in ("1", "true", "yes"):
         return True
-    raise bad(f"{name} must be true or false")
+    raise dash_004(f"{name} must be true or false")
 
 
-@bearer_required
-async def list_invoices(request: Request) -> Response:
-    _, principal = caller(request)
-    params = request.query_params
-    status = params.get("status") or None
-    clinic_raw, page_raw = params.get("clinic_id"), params.get("page", "1")
-    if clinic_raw is not None and (not clinic_raw.isdigit() or len(clinic_raw) > 12):
-        raise bad("clinic_id must be a positive integer")
-    if not page_raw.isdigit() or len(page_raw) > 6:
-        raise bad("page must be a positive integer")
-    if status is not None and len(status) > 20:
-        raise bad("status is too long")
-    overdue = _flag(params.get("overdue_only"), "overdue_only")
-    clinic_id = int(clinic_raw) if clinic_raw else None
+@router.get(
+    "/api/invoices", response_model=dict[str, Any], responses=REFUSALS,
+    summary="Invoices with their ageing (billing staff and admin)",
+)  # fmt: skip
+async def list_invoices(
+    caller: CurrentUser,
+    status: Annotated[Annotated[Text, Field(max_length=20)] | None, Query()] = None,
+    clinic_id: Annotated[RefId | None, Query()] = None,
+    overdue_only: Annotated[str | None, Query(description="true|false, 1|0, yes|no")] = None,
+    page: Annotated[Annotated[Text, Field(max_length=6)] | None, Query(description="from 1")] = None,
+) -> Response:
+    page_raw = page if page is not None else "1"
+    if not page_raw.isdigit():
+        raise dash_004("page must be a positive integer")
+    overdue = _flag(overdue_only, "overdue_only")
     return await _respond(
         lambda s: billing.list_invoices(
-            session=s, principal=principal, status=status, clinic_id=clinic_id, overdue_only=overdue,
-            page=int(page_raw),
+            session=s, principal=caller.principal, status=status or None, clinic_id=clinic_id,
+            overdue_only=overdue, page=int(page_raw),
         )
     )  # fmt: skip
 
 
-@bearer_required
-async def get_invoice(request: Request) -> Response:
-    _, principal = caller(request)
-    invoice_id = _path_id(request, "invoice_id")
+@router.get(
+    "/api/invoices/{invoice_id}", response_model=dict[str, Any], responses=REFUSALS,
+    summary="An invoice, its claim and payments",
+)  # fmt: skip
+async def get_invoice(invoice_id: LenientId, caller: CurrentUser) -> Response:
     return await _respond(
-        lambda s: billing.get_invoice(session=s, principal=principal, invoice_id=invoice_id)
+        lambda s: billing.get_invoice(session=s, principal=caller.principal, invoice_id=invoice_id)
     )
 
 
-@bearer_required
-async def record_payment(request: Request) -> Response:
-    _, principal = caller(request)
-    invoice_id = _path_id(request, "invoice_id")
-    data = await read_json(request)
-    amount = _money_in(data, "amount")
-    method = str_field(data, "method", 20)
-    reference = str_field(data, "reference", 64)
-    key = str_field(data, "idempotency_key", 64) or request.headers.get("idempotency-key")
-    if key is not None and len(key) > 64:
-        raise bad("the idempotency key is at most 64 characters")
+@router.post(
+    "/api/invoices/{invoice_id}/payments", status_code=201, response_model=PaymentOut, responses=REFUSALS,
+    summary="Record a payment (200 when the idempotency key replays an earlier one)",
+)  # fmt: skip
+async def record_payment(
+    invoice_id: LenientId,
+    caller: CurrentUser,
+    body: PaymentIn | None = None,
+    idempotency_key: Annotated[Short | None, Header(alias="Idempotency-Key")] = None,
+) -> Response:
+    body = body or PaymentIn()
+    key = body.idempotency_key or idempotency_key
+    principal = caller.principal
 
     def work(session: Session) -> tuple[dict[str, Any], int]:
         before = payments.payment_id_for_key(session=session, idempotency_key=key)
         pay = payments.record_payment(
-            session=session, principal=principal, invoice_id=invoice_id, amount=amount, method=method,
-            reference=reference, idempotency_key=key,
+            session=session, principal=principal, invoice_id=invoice_id, amount=body.amount,
+            method=body.method, reference=body.reference, idempotency_key=key,
         )  # fmt: skip
-        body = payments.payment_json(pay)
+        out = payments.payment_json(pay)
         if pay.failure_reason and before is None:
             failed = {"code": "BILL_PAYMENT_FAILED", "message": f"The payment failed: {pay.failure_reason}."}
-            return {**failed, "detail": body}, 422
-        return body, 200 if before is not None else 201
+            return {**failed, "detail": out}, 422
+        return out, 200 if before is not None else 201
 
     return await _respond(work, retry=True)
 
@@ -215,28 +307,33 @@ def _refund_json(r: Refund) -> dict[str, Any]:
     }
 
 
-@bearer_required
-async def refund(request: Request) -> Response:
-    _, principal = caller(request)
-    payment_id = _path_id(request, "payment_id")
-    data = await read_json(request)
-    amount = _money_in(data, "amount")
-    reason = str_field(data, "reason", 200) or ""
+@router.post(
+    "/api/payments/{payment_id}/refund", status_code=201, response_model=RefundOut, responses=REFUSALS,
+    summary="Refund a payment",
+)  # fmt: skip
+async def refund(payment_id: LenientId, caller: CurrentUser, body: RefundIn | None = None) -> Response:
+    body = body or RefundIn()
 
     def work(session: Session) -> tuple[dict[str, Any], int]:
         row = payments.refund(
-            session=session, principal=principal, payment_id=payment_id, amount=amount, reason=reason
-        )
+            session=session, principal=caller.principal, payment_id=payment_id, amount=body.amount,
+            reason=body.reason or "",
+        )  # fmt: skip
         return _refund_json(row), 201
 
     return await _respond(work)
 
 
-@bearer_required
-async def receipt(request: Request) -> Response:
-    _, principal = caller(request)
-    payment_id = _path_id(request, "payment_id")
-    return await _respond(lambda s: payments.receipt(session=s, principal=principal, payment_id=payment_id))
+@router.get(
+    "/api/payments/{payment_id}/receipt",
+    response_model=dict[str, Any],
+    responses=REFUSALS,
+    summary="A receipt",
+)
+async def receipt(payment_id: LenientId, caller: CurrentUser) -> Response:
+    return await _respond(
+        lambda s: payments.receipt(session=s, principal=caller.principal, payment_id=payment_id)
+    )
 
 
 def claim_json(c: Claim) -> dict[str, Any]:
@@ -255,67 +352,49 @@ def claim_json(c: Claim) -> dict[str, Any]:
     }
 
 
-@bearer_required
-async def submit_claim(request: Request) -> Response:
-    _, principal = caller(request)
-    invoice_id = _path_id(request, "invoice_id")
-
+@router.post(
+    "/api/invoices/{invoice_id}/claim", status_code=201, response_model=ClaimOut, responses=REFUSALS,
+    summary="Submit the invoice's claim to the medical aid",
+)  # fmt: skip
+async def submit_claim(invoice_id: LenientId, caller: CurrentUser) -> Response:
     def work(session: Session) -> tuple[dict[str, Any], int]:
         return claim_json(
-            claims.submit_claim(session=session, principal=principal, invoice_id=invoice_id)
+            claims.submit_claim(session=session, principal=caller.principal, invoice_id=invoice_id)
         ), 201
 
     return await _respond(work)
 
 
-@bearer_required
-async def decide_claim(request: Request) -> Response:
-    _, principal = caller(request)
-    claim_id = _path_id(request, "claim_id")
-    data = await read_json(request)
-    denied = data.get("denied", False)
-    if not isinstance(denied, bool):
-        raise bad("denied must be true or false")
-    approved = _money_in(data, "approved_amount")
-    reason = str_field(data, "reason", 200)
+@router.post(
+    "/api/claims/{claim_id}/decision", response_model=ClaimOut, responses=REFUSALS,
+    summary="Record the scheme's decision: {approved_amount} or {denied: true, reason}",
+)  # fmt: skip
+async def decide_claim(claim_id: LenientId, caller: CurrentUser, body: DecisionIn | None = None) -> Response:
+    body = body or DecisionIn()
 
     def work(session: Session) -> dict[str, Any]:
         return claim_json(
             claims.decide_claim(
-                session=session, principal=principal, claim_id=claim_id, approved_amount=approved,
-                denied=denied, reason=reason,
+                session=session, principal=caller.principal, claim_id=claim_id,
+                approved_amount=body.approved_amount, denied=body.denied, reason=body.reason,
             )
         )  # fmt: skip
 
     return await _respond(work)
 
 
-@bearer_required
-async def claim_paid(request: Request) -> Response:
-    _, principal = caller(request)
-    claim_id = _path_id(request, "claim_id")
-    data = await read_json(request)
-    paid = _money_in(data, "paid_amount")
-    reference = str_field(data, "reference", 64)
+@router.post(
+    "/api/claims/{claim_id}/paid", status_code=201, response_model=PaymentOut, responses=REFUSALS,
+    summary="Record the scheme's payment of a claim",
+)  # fmt: skip
+async def claim_paid(claim_id: LenientId, caller: CurrentUser, body: PaidIn | None = None) -> Response:
+    body = body or PaidIn()
 
     def work(session: Session) -> tuple[dict[str, Any], int]:
         pay = claims.mark_claim_paid(
-            session=session, principal=principal, claim_id=claim_id, paid_amount=paid, reference=reference
-        )
+            session=session, principal=caller.principal, claim_id=claim_id, paid_amount=body.paid_amount,
+            reference=body.reference,
+        )  # fmt: skip
         return payments.payment_json(pay), 201
 
     return await _respond(work, retry=True)
-
-
-routes: list[BaseRoute] = [
-    Route("/api/appointments/quote", quote, methods=["POST"]),
-    Route("/api/appointments/{appointment_id}/payment-summary", payment_summary, methods=["GET"]),
-    Route("/api/invoices", list_invoices, methods=["GET"]),
-    Route("/api/invoices/{invoice_id}", get_invoice, methods=["GET"]),
-    Route("/api/invoices/{invoice_id}/payments", record_payment, methods=["POST"]),
-    Route("/api/invoices/{invoice_id}/claim", submit_claim, methods=["POST"]),
-    Route("/api/payments/{payment_id}/refund", refund, methods=["POST"]),
-    Route("/api/payments/{payment_id}/receipt", receipt, methods=["GET"]),
-    Route("/api/claims/{claim_id}/decision", decide_claim, methods=["POST"]),
-    Route("/api/claims/{claim_id}/paid", claim_paid, methods=["POST"]),
-]

@@ -31,7 +31,7 @@ from starlette.concurrency import run_in_threadpool
 
 from mediconnect.api import deps
 from mediconnect.core import events, permissions, tokens
-from mediconnect.core.errors import AuthError, DashboardError, DashErrorCode
+from mediconnect.core.errors import AuthError, DashboardError, DashErrorCode, ServiceError
 from mediconnect.core.events import DomainEvent
 from mediconnect.core.permissions import DashboardType, Principal
 from mediconnect.dashboards import service
@@ -168,19 +168,19 @@ class Watcher:
         for frame in frames:
             self.outbox.put_nowait(frame)
 
-    def refuse(self, exc: DashboardError) -> None:
+    def refuse(self, exc: ServiceError) -> None:
         """Queue the error frame and the close (the socket's writer does both)."""
         self.outbox.put_nowait(error_frame(exc))
         self.outbox.put_nowait(close_code(exc))
 
 
-def error_frame(exc: DashboardError) -> dict[str, Any]:
+def error_frame(exc: ServiceError) -> dict[str, Any]:
     """``{"type": "error", "code", "data": {code, message, detail, timestamp}}``: ``code`` on top
     too, so a client can switch on it without opening ``data``."""
     return {"type": "error", "code": exc.code.code, "data": {**exc.as_json(), "timestamp": now_iso()}}
 
 
-def close_code(exc: DashboardError) -> int:
+def close_code(exc: ServiceError) -> int:
     """Application close codes: 4401 authentication, else 4000 + the error's HTTP status."""
     return 4401 if exc.code is DashErrorCode.DASH_008 else 4000 + exc.http_status
 
@@ -195,9 +195,9 @@ def check_access(session: Session, principal: Principal, kind: str, object_id: i
 
 def recompute(
     kind: str, object_id: int, watchers: list[Watcher]
-) -> tuple[dict[str, Any] | None, dict[Watcher, DashboardError]]:
+) -> tuple[dict[str, Any] | None, dict[Watcher, ServiceError]]:
     """In a worker thread: re-check every socket's access, then build the dashboard once."""
-    refused: dict[Watcher, DashboardError] = {}
+    refused: dict[Watcher, ServiceError] = {}
     principal: Principal | None = None
     with deps.db_session() as session:
         ids = sorted({w.user_id for w in watchers})
@@ -212,14 +212,14 @@ def recompute(
                 principal = principal or principals[w.user_id]
             except AuthError as exc:
                 refused[w] = DashboardError(DashErrorCode.DASH_008, exc.code.message)
-            except DashboardError as exc:
+            except ServiceError as exc:  # AccessDenied (DASH_002/006), DASH_005 ...
                 refused[w] = exc
         if principal is None:
             return None, refused
         if kind == DashboardType.CLINIC.value:
-            result = service.clinic_dashboard(session=session, principal=principal, clinic_id=object_id)
+            result = service.serve("clinic", session=session, principal=principal, clinic_id=object_id)
         else:
-            result = service.doctor_dashboard(session=session, principal=principal, doctor_id=object_id)
+            result = service.serve("doctor", session=session, principal=principal, doctor_id=object_id)
     return result.data, refused
 
 
@@ -289,7 +289,7 @@ class Feed:
             async with self.slots:
                 data, refused = await run_in_threadpool(recompute, key[0], key[1], watchers)
             self.passes += 1
-        except DashboardError as exc:  # a timeout or an outage: keep the sockets, try on the next event
+        except ServiceError as exc:  # a timeout or an outage: keep the sockets, try on the next event
             log.warning("dashboard %s:%s not refreshed: %s", *key, exc)
             return
         except Exception:

@@ -36,20 +36,23 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
-from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from mediconnect.api import deps
-from mediconnect.api.auth_guard import MAX_TOKEN_LENGTH, authenticate_token
 from mediconnect.api.dashboard_feed import Watcher, check_access, close_code, error_frame, feed
 from mediconnect.api.dashboards import available_detail
+from mediconnect.api.deps import MAX_TOKEN_LENGTH, authenticate_token
+from mediconnect.api.fields import MAX_ID
+from mediconnect.api.routing import api_router
 from mediconnect.core import permissions, rate_limit, tokens
-from mediconnect.core.errors import AuthError, AuthErrorCode, DashboardError, DashErrorCode
+from mediconnect.core.errors import AuthError, AuthErrorCode, DashboardError, DashErrorCode, ServiceError
 from mediconnect.core.permissions import DashboardType, Principal
 from mediconnect.dashboards import service
 from mediconnect.dashboards.service import DashboardResult
 
 LIVE = (DashboardType.DOCTOR.value, DashboardType.CLINIC.value)
+# /ws/ is not /api/: the socket authenticates itself (below), so it is not a CurrentUser route.
+router = api_router(tags=["dashboards"])
 
 
 def credential(ws: WebSocket) -> str | None:
@@ -73,7 +76,7 @@ def _id(ws: WebSocket, name: str) -> int | None:
     raw = ws.query_params.get(name)
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 12:
+    if not raw.isdigit() or len(raw) > 12 or int(raw) > MAX_ID:
         raise DashboardError(DashErrorCode.DASH_004, f"{name} must be a positive integer")
     return int(raw)
 
@@ -97,8 +100,8 @@ def snapshot(kind: str, principal: Principal, object_id: int) -> DashboardResult
     """The first figures, through the service (which checks access again and audits the view)."""
     with deps.db_session() as session:
         if kind == DashboardType.CLINIC.value:
-            return service.clinic_dashboard(session=session, principal=principal, clinic_id=object_id)
-        return service.doctor_dashboard(session=session, principal=principal, doctor_id=object_id)
+            return service.serve("clinic", session=session, principal=principal, clinic_id=object_id)
+        return service.serve("doctor", session=session, principal=principal, doctor_id=object_id)
 
 
 _building: dict[tuple[int, str, int], asyncio.Future[None]] = {}
@@ -123,7 +126,7 @@ async def first_figures(kind: str, principal: Principal, object_id: int) -> Dash
         done.set_result(None)
 
 
-async def refuse(ws: WebSocket, exc: DashboardError) -> None:
+async def refuse(ws: WebSocket, exc: ServiceError) -> None:
     with contextlib.suppress(RuntimeError, WebSocketDisconnect):
         await ws.send_json(error_frame(exc))
         await ws.close(code=close_code(exc))
@@ -180,6 +183,7 @@ async def listen(ws: WebSocket, watcher: Watcher) -> None:
             await renew(watcher, frame.get("token"))
 
 
+@router.websocket("/ws/dashboard/{dashboard_type}/")
 async def dashboard_socket(ws: WebSocket) -> None:
     token = credential(ws)
     if token is None:
@@ -204,7 +208,7 @@ async def dashboard_socket(ws: WebSocket) -> None:
         object_id = await run_in_threadpool(admit, kind, principal, wanted)
         await ws.accept()
         result = await first_figures(kind, principal, object_id)
-    except DashboardError as exc:
+    except ServiceError as exc:  # DashboardError, AccessDenied
         if ws.application_state is WebSocketState.CONNECTING:
             await ws.accept()
         await refuse(ws, exc)
@@ -225,6 +229,3 @@ async def dashboard_socket(ws: WebSocket) -> None:
         sender.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await sender
-
-
-routes: list[BaseRoute] = [WebSocketRoute("/ws/dashboard/{dashboard_type}/", dashboard_socket)]

@@ -31,10 +31,11 @@ import authlib.deprecate  # noqa: F401 - installs Authlib's own warning filter f
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
 
 from mediconnect.api import deps
-from mediconnect.api.auth_guard import NO_STORE, public
+from mediconnect.api.auth_guard import public
+from mediconnect.api.errors import NO_STORE
+from mediconnect.api.routing import api_router
 from mediconnect.core import signing
 from mediconnect.core.settings import get_settings
 from mediconnect.services import sso
@@ -211,8 +212,19 @@ async def _refuse(
 # --------------------------------------------------------------------------- routes
 
 
+router = api_router(tags=["auth"])
+_REDIRECTS: dict[int | str, dict[str, Any]] = {
+    302: {"description": "to the provider (start)"},
+    303: {"description": "to /dashboard/, or to /login/?reason=oidc_... on any refusal"},
+}
+
+
+@router.get(sso.START_PATH, summary="Sign in with OpenID Connect: to the provider",
+            responses=_REDIRECTS, response_class=Response)  # fmt: skip
 @public
 async def start(request: Request) -> Response:
+    """Needs the binding cookie the /login/ page sets for its tab (services.sso.bind_tab);
+    answers 302 to the provider's authorization endpoint with state, nonce and PKCE (S256)."""
     settings = get_settings()
     client = oidc_client()
     if client is None:
@@ -261,8 +273,12 @@ def _sign_in(identity: OidcIdentity, client_token: str, ip: str | None, user_age
         )
 
 
+@router.get(sso.CALLBACK_PATH, summary="Sign in with OpenID Connect: back from the provider",
+            responses=_REDIRECTS, response_class=Response)  # fmt: skip
 @public
 async def callback(request: Request) -> Response:
+    """The provider's redirect back: state, code exchange (PKCE), id_token validated; then the
+    account is linked and the bound tab signed in: 303 to /dashboard/, or to /login/?reason=."""
     settings = get_settings()
     client = oidc_client()
     if client is None:
@@ -299,9 +315,3 @@ async def callback(request: Request) -> Response:
         logger.info("OIDC sign-in refused: %s", exc.reason.value)
         return to_login(exc.reason)
     return _forget(_redirect(AFTER_SIGN_IN), FLOW_COOKIE, sso.BIND_COOKIE)
-
-
-routes: list[BaseRoute] = [
-    Route(sso.START_PATH, start, methods=["GET"]),
-    Route(sso.CALLBACK_PATH, callback, methods=["GET"]),
-]

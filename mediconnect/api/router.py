@@ -1,13 +1,14 @@
-"""The one Starlette app holding every JSON and WebSocket route; Reflex is mounted beneath it.
+"""The one FastAPI app holding every JSON and WebSocket route; Reflex mounts beneath it through
+``api_transformer`` (``mediconnect/app.py``), so these routes are matched before Reflex's own
+(/_event, /ping, /_upload ...) and, in prod, before the compiled frontend.
 
-Each route module exposes ``routes: list[BaseRoute]`` with full paths ("/api/...",
-"/ws/..."). To add endpoints, write ``mediconnect/api/<name>.py`` and list the module in
-ROUTE_MODULES. These routes are matched before Reflex's own (/_event, /ping, /_upload ...)
-and, in prod, before the compiled frontend.
+To add endpoints, write ``mediconnect/api/<name>.py`` with ``router = api_router()``
+(``api/routing.py``) and list the module in ROUTE_MODULES; Starlette modules
+exposing ``routes`` (the dashboards, until converted) are mounted as they are.
 
-Every /api/ endpoint is marked ``@bearer_required`` or ``@public`` (``api/auth_guard.py``);
-``create_api`` refuses to build an app with an unmarked one, so a new route cannot forget
-authentication. AuthError and DashboardError raised by any route become their JSON responses.
+Every /api/ route is bearer (depends on ``deps.CurrentUser``) or ``@public``; ``create_api``
+refuses to build an app with one that is neither (``auth_guard.check_marked``). Errors raised
+by any route become their ``{"code", "message", "detail"}`` JSON (``api/errors.py``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from types import ModuleType
 
-from starlette.applications import Starlette
+from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Match, Route
@@ -31,7 +32,9 @@ from mediconnect.api import (
     oidc,
     openapi,
 )
-from mediconnect.api.auth_guard import EXCEPTION_HANDLERS, check_marked, public
+from mediconnect.api.auth_guard import check_marked, public
+from mediconnect.api.errors import EXCEPTION_HANDLERS
+from mediconnect.api.openapi import DESCRIPTION, TITLE, VERSION
 
 ROUTE_MODULES: tuple[ModuleType, ...] = (
     health,
@@ -66,12 +69,29 @@ def _api_fallback(known: Sequence[BaseRoute]) -> Route:
     return Route("/api/{rest:path}", endpoint, methods=_ALL_METHODS)
 
 
-def collect_routes(modules: Sequence[ModuleType] = ROUTE_MODULES) -> list[BaseRoute]:
-    collected: list[BaseRoute] = [route for module in modules for route in module.routes]
-    return [*collected, _api_fallback(collected)]
+def create_api(modules: Sequence[ModuleType] = ROUTE_MODULES) -> FastAPI:
+    app = FastAPI(
+        title=TITLE,
+        version=VERSION,
+        description=DESCRIPTION,
+        openapi_url=None,  # served by api/openapi.py: public, cached, with the bearer marks
+        docs_url=None,
+        redoc_url=None,
+        exception_handlers=EXCEPTION_HANDLERS,
+        redirect_slashes=False,  # the fallback below redirects, as before
+    )
+    for module in modules:
+        if hasattr(module, "router"):
+            # Its routes themselves, not include_router: FastAPI would add one opaque
+            # _IncludedRouter, which the marking check and the authorization matrix cannot walk.
+            app.router.routes.extend(module.router.routes)
+        else:  # Starlette routes not converted yet (the dashboards)
+            app.router.routes.extend(module.routes)
+    app.router.routes.append(_api_fallback(list(app.router.routes)))
+    check_marked(app.router.routes)
+    return app
 
 
-def create_api() -> Starlette:
-    routes = collect_routes()
-    check_marked(routes)
-    return Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS)
+def collect_routes() -> list[BaseRoute]:
+    """Every route of the app (the authorization matrix and the OpenAPI test enumerate these)."""
+    return list(create_api().router.routes)

@@ -47,7 +47,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col
 
 from mediconnect.core.after_commit import TransactionQueue
-from mediconnect.core.permissions import Principal
+from mediconnect.core.policy import Principal
 from mediconnect.models.audit import AuditLog
 from mediconnect.models.base import UTCDateTime, utcnow
 from mediconnect.models.users import Role

@@ -1,6 +1,8 @@
 """The errors that cross a surface: the spec's DASH_0xx codes and 401 authentication failures.
 
-Both carry a stable machine code, a human message and an HTTP status, and serialise to the same
+``ServiceError`` is the base of what services raise: ``AccessDenied`` (DASH_002/DASH_006, the
+policy's refusals) and ``DashboardError`` (every other DASH_0xx). ``AuthError`` is the 401.
+All carry a stable machine code, a human message and an HTTP status, and serialise to the same
 JSON shape, ``{"code", "message", "detail"}``, so the API, the WebSocket and the UI report
 them identically. Neither ever carries PHI in ``detail``: say *what* was refused, not whose.
 """
@@ -107,8 +109,10 @@ CLINIC_NOT_FOUND = DashErrorCode.DASH_005
 NOT_ASSOCIATED = DashErrorCode.DASH_006
 
 
-class DashboardError(Exception):
-    """A refusal or failure with one of the spec's codes. ``detail`` is optional free text."""
+class ServiceError(Exception):
+    """An error a service raises for a surface to report: one of the spec's codes, its HTTP
+    status, and optional free-text ``detail`` (never PHI). Every surface maps any ServiceError
+    the same way: ``as_json()`` with ``http_status``."""
 
     def __init__(self, code: DashErrorCode, detail: str | None = None) -> None:
         self.code = code
@@ -121,6 +125,40 @@ class DashboardError(Exception):
 
     def as_json(self) -> dict[str, Any]:
         return {"code": self.code.code, "message": self.code.message, "detail": self.detail}
+
+
+class DashboardError(ServiceError):
+    """A dashboard failure with one of the spec's codes (unknown dashboard or clinic, bad
+    period, data unavailable, timeout, rate limit). Refusals are ``AccessDenied``."""
+
+
+# The codes a refusal may carry: the role may never do this (DASH_002), or it may but this user
+# is not linked to this object (DASH_006; a missing object is reported the same way).
+ACCESS_DENIED_CODES = frozenset({DashErrorCode.DASH_002, DashErrorCode.DASH_006})
+
+
+# TRANSITION (issue 11): a subclass of DashboardError only so that handlers still written as
+# ``except DashboardError`` keep catching refusals while their owners switch them to
+# ``except AccessDenied`` / ``except ServiceError``. Once none is left, derive from
+# ServiceError directly; the wire format (code, status, JSON) does not change.
+class AccessDenied(DashboardError):
+    """The caller may not see or do this: DASH_002 (403, the role never may) or DASH_006 (403,
+    not associated with this object). Raised by ``core.policy`` and by services' own checks."""
+
+    def __init__(self, code: DashErrorCode = DashErrorCode.DASH_002, detail: str | None = None) -> None:
+        if code not in ACCESS_DENIED_CODES:
+            raise ValueError(f"AccessDenied carries DASH_002 or DASH_006, not {code.code}")
+        super().__init__(code, detail)
+
+    @classmethod
+    def not_allowed(cls, detail: str | None = None) -> AccessDenied:
+        """DASH_002: the caller's role may never do this."""
+        return cls(DashErrorCode.DASH_002, detail)
+
+    @classmethod
+    def not_associated(cls, detail: str | None = None) -> AccessDenied:
+        """DASH_006: the role may, but this caller is not linked to this object."""
+        return cls(DashErrorCode.DASH_006, detail)
 
 
 class AuthErrorCode(Enum):

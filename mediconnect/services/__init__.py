@@ -1,4 +1,2 @@
-# Every process that commits through a service keeps the dashboards right at commit: it
-# invalidates their cache and schedules a rollup refresh when a past day changed.
-import mediconnect.dashboards.cache
-import mediconnect.dashboards.rollup_events  # noqa: F401
+# The commit hooks every process needs (dashboard cache invalidation, rollup refresh) are
+# registered by ``mediconnect.bootstrap.wire()``, not by importing this package.

@@ -46,7 +46,6 @@ from mediconnect.services.password_reset import reset_link as reset_link
 from mediconnect.services.password_reset import send_reset_email as send_reset_email
 from mediconnect.services.password_reset import start_password_reset as start_password_reset
 from mediconnect.services.profiles import ProfilePublic as ProfilePublic
-from mediconnect.services.profiles import SchemeOption as SchemeOption
 from mediconnect.services.profiles import change_password as change_password
 from mediconnect.services.profiles import get_profile as get_profile
 from mediconnect.services.profiles import list_medical_aid_schemes as list_medical_aid_schemes

@@ -28,6 +28,7 @@ from mediconnect.models.staff import (
 from mediconnect.models.users import Role, User
 from mediconnect.services.accounts import InvalidInput, NotFound
 from mediconnect.services.admin_access import admin_only, audited, record, today
+from mediconnect.services.options import Option
 
 RESOURCE = "user"
 # The staff roles that fit each account role, the usual one first.
@@ -43,11 +44,6 @@ STAFF_ROLE_CHOICES: dict[Role, tuple[StaffRole, ...]] = {
     Role.BILLING_STAFF: (StaffRole.BILLING_CLERK, StaffRole.MANAGER),
     Role.ANALYTICS_STAFF: (StaffRole.ANALYST, StaffRole.MANAGER),
 }
-
-
-class Option(TypedDict):
-    value: str
-    label: str
 
 
 class AffiliationRow(TypedDict):

@@ -5,7 +5,7 @@ what a single fetch would refuse), the detail ``require_appointment(READ)``, the
 ``require_clinic`` (staff of that clinic, its affiliated doctors, admins). Reads of patient
 data are audited (one row per list or queue, one per detail view). Times are clinic-local ISO
 strings; date filters are clinic-local days (the filtered clinic's zone, else the practice's
-default zone, Africa/Johannesburg, which every clinic uses today).
+default zone, ``Settings.TIMEZONE``; see ``services.zones``).
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from mediconnect.models.patients import Patient
 from mediconnect.models.staff import Doctor
 from mediconnect.models.users import User
 from mediconnect.services.appointment_public import AppointmentPublic, iso_local, to_public
+from mediconnect.services.zones import clinic_zone
 
-DEFAULT_ZONE = ZoneInfo("Africa/Johannesburg")
 MAX_PAGE_SIZE = 100
 
 
@@ -119,8 +119,7 @@ def _row(a: Appointment, p: Patient, c: Clinic, s: Service, dn: str | None) -> A
 
 
 def _zone(session: Session, clinic_id: int | None) -> ZoneInfo:
-    clinic = session.get(Clinic, clinic_id) if clinic_id else None
-    return ZoneInfo(clinic.timezone) if clinic else DEFAULT_ZONE
+    return clinic_zone(session.get(Clinic, clinic_id) if clinic_id else None)
 
 
 def _day_start(day: date, zone: ZoneInfo) -> datetime:

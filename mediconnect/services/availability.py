@@ -34,7 +34,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -55,10 +54,15 @@ from mediconnect.models.clinics import (
     RoomType,
 )
 from mediconnect.models.staff import Doctor, DutyRole, DutyShift
+from mediconnect.services.zones import clinic_zone  # the clinic's zone, else Settings.TIMEZONE
 
 STEP = timedelta(minutes=15)
 LEAD_TIME = timedelta(hours=1)
 NEAREST_HORIZON_DAYS = 14
+# How many other free times are suggested: with a refused start time (the page and the API's
+# ``alternatives``), and for a chosen day that has no free time at all (the booking page).
+NEAREST_AFTER_REFUSAL = 3
+NEAREST_FOR_EMPTY_DAY = 4
 FREED_STATUSES = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
 _DOCTOR_MODALITIES = frozenset({Modality.CONSULTATION, Modality.ECG})
 # Carts and probes: wheeled to any room of the service's type (an ultrasound-guided biopsy in
@@ -83,10 +87,6 @@ class DayPlan:
 
     grid: tuple[datetime, ...]
     free: tuple[Slot, ...]
-
-
-def clinic_zone(clinic: Clinic) -> ZoneInfo:
-    return ZoneInfo(clinic.timezone or "Africa/Johannesburg")
 
 
 def local_day(clinic: Clinic, moment: datetime) -> date:
@@ -177,6 +177,34 @@ def _free_slots(
     close_at: datetime,
     ignore_appointment_id: int | None = None,
 ) -> list[Slot]:
+    pairs = _room_equipment_pairs(session, clinic_id, service)
+    if not pairs:
+        return []
+    busy: dict[tuple[str, int], list[Interval]] = {}
+    clinic_down = _maintenance(session, clinic_id, open_at, close_at, busy)
+    on_shift = _shifts(session, clinic_id, service, open_at, close_at)
+    if on_shift is None:
+        return []
+    tech_shifts, doctor_shifts = on_shift
+    doctor_ids = sorted(doctor_shifts) if needs_doctor(service) else []
+    _appointments(session, clinic_id, doctor_ids, open_at, close_at, ignore_appointment_id, busy)
+
+    none: list[Interval] = []
+    slots: list[Slot] = []
+    for start in grid:
+        end = start + duration
+        if _overlaps(clinic_down, start, end):
+            continue
+        if not needs_doctor(service) and not _covered(tech_shifts, start, end):
+            continue
+        chosen = _choose(pairs, doctor_ids, doctor_shifts, busy, none, start, end)
+        if chosen is not None:
+            slots.append(Slot(start, end, *chosen))
+    return slots
+
+
+def _room_equipment_pairs(session: Session, clinic_id: int, service: Service) -> list[tuple[int, int | None]]:
+    """The (room, equipment) combinations that can hold the service, in a fixed order."""
     rooms = session.exec(
         select(Room.id)
         .where(
@@ -185,31 +213,35 @@ def _free_slots(
         .order_by(col(Room.id))
     ).all()
     room_ids = [r for r in rooms if r is not None]
-    if not room_ids:
-        return []
-    # (room, equipment) pairs in a fixed order.
-    pairs: list[tuple[int, int | None]] = [(r, None) for r in room_ids]
-    if service.requires_equipment:
-        equipment = session.exec(
-            select(Equipment.id, Equipment.room_id)
-            .where(
-                Equipment.clinic_id == clinic_id,
-                Equipment.modality == service.modality,
-                Equipment.status == EquipmentStatus.OPERATIONAL,
-            )
-            .order_by(col(Equipment.id))
-        ).all()
-        pairs = []
-        portable = service.modality in PORTABLE_MODALITIES
-        for eq_id, eq_room in equipment:
-            if eq_room in room_ids:
-                pairs.append((eq_room, eq_id))  # its own room first
-            if eq_room is None or portable:
-                pairs.extend((r, eq_id) for r in room_ids if r != eq_room)
-        if not pairs:
-            return []
+    if not room_ids or not service.requires_equipment:
+        return [(r, None) for r in room_ids]
+    equipment = session.exec(
+        select(Equipment.id, Equipment.room_id)
+        .where(
+            Equipment.clinic_id == clinic_id,
+            Equipment.modality == service.modality,
+            Equipment.status == EquipmentStatus.OPERATIONAL,
+        )
+        .order_by(col(Equipment.id))
+    ).all()
+    pairs: list[tuple[int, int | None]] = []
+    portable = service.modality in PORTABLE_MODALITIES
+    for eq_id, eq_room in equipment:
+        if eq_room in room_ids:
+            pairs.append((eq_room, eq_id))  # its own room first
+        if eq_room is None or portable:
+            pairs.extend((r, eq_id) for r in room_ids if r != eq_room)
+    return pairs
 
-    busy: dict[tuple[str, int], list[Interval]] = {}
+
+def _maintenance(
+    session: Session,
+    clinic_id: int,
+    open_at: datetime,
+    close_at: datetime,
+    busy: dict[tuple[str, int], list[Interval]],
+) -> list[Interval]:
+    """Adds the day's maintenance windows to ``busy``; returns those that close the whole clinic."""
     clinic_down: list[Interval] = []
     for room_id, eq_id, s, e in session.exec(
         select(
@@ -230,8 +262,17 @@ def _free_slots(
             busy.setdefault(("room", room_id), []).append((s, e))
         if eq_id is not None:
             busy.setdefault(("equipment", eq_id), []).append((s, e))
+    return clinic_down
 
-    role = staff_role_for(service)
+
+DoctorShifts = dict[int, list[tuple[int | None, datetime, datetime]]]
+
+
+def _shifts(
+    session: Session, clinic_id: int, service: Service, open_at: datetime, close_at: datetime
+) -> tuple[list[Interval], DoctorShifts] | None:
+    """The day's shifts of the duty role the service needs (all of them, and per doctor with
+    the room a shift ties the doctor to), or None when nobody is on duty."""
     shift_q = sa.select(
         col(DutyShift.user_id),
         col(DutyShift.room_id),
@@ -246,22 +287,33 @@ def _free_slots(
     shifts = session.execute(
         shift_q.where(
             col(DutyShift.clinic_id) == clinic_id,
-            col(DutyShift.duty_role) == role,
+            col(DutyShift.duty_role) == staff_role_for(service),
             col(DutyShift.cancelled).is_(False),
             col(DutyShift.starts_at) < close_at,
             col(DutyShift.ends_at) > open_at,
         ).order_by(col(Doctor.id), col(DutyShift.starts_at))
     ).all()
     if not shifts:
-        return []
-    doctor_shifts: dict[int, list[tuple[int | None, datetime, datetime]]] = {}
+        return None
+    doctor_shifts: DoctorShifts = {}
     tech_shifts: list[Interval] = []
     for _user, shift_room, s, e, doctor_id in shifts:
         tech_shifts.append((s, e))
         if doctor_id is not None:
             doctor_shifts.setdefault(doctor_id, []).append((shift_room, s, e))
+    return tech_shifts, doctor_shifts
 
-    doctor_ids = sorted(doctor_shifts) if needs_doctor(service) else []
+
+def _appointments(
+    session: Session,
+    clinic_id: int,
+    doctor_ids: list[int],
+    open_at: datetime,
+    close_at: datetime,
+    ignore_appointment_id: int | None,
+    busy: dict[tuple[str, int], list[Interval]],
+) -> None:
+    """Adds the rooms, equipment and doctors that live appointments hold that day to ``busy``."""
     holders = [col(Appointment.clinic_id) == clinic_id]
     ignore = [col(Appointment.id) != ignore_appointment_id] if ignore_appointment_id is not None else []
     if doctor_ids:  # a doctor booked at another clinic is busy here too
@@ -285,24 +337,11 @@ def _free_slots(
             if rid is not None:
                 busy.setdefault((kind, rid), []).append((s, e))
 
-    none: list[Interval] = []
-    slots: list[Slot] = []
-    for start in grid:
-        end = start + duration
-        if _overlaps(clinic_down, start, end):
-            continue
-        if not needs_doctor(service) and not _covered(tech_shifts, start, end):
-            continue
-        chosen = _choose(pairs, doctor_ids, doctor_shifts, busy, none, start, end)
-        if chosen is not None:
-            slots.append(Slot(start, end, *chosen))
-    return slots
-
 
 def _choose(
     pairs: list[tuple[int, int | None]],
     doctor_ids: list[int],
-    doctor_shifts: dict[int, list[tuple[int | None, datetime, datetime]]],
+    doctor_shifts: DoctorShifts,
     busy: dict[tuple[str, int], list[Interval]],
     none: list[Interval],
     start: datetime,
@@ -360,3 +399,29 @@ def nearest_free(
             break
     found.sort(key=lambda s: (abs((s.start - around).total_seconds()), s.start))
     return found[:limit]
+
+
+def nearest_free_times(
+    *,
+    session: Session,
+    clinic_id: int,
+    service_id: int,
+    instead_of: datetime | date,
+    now: datetime | None = None,
+) -> list[Slot]:
+    """The free times to suggest instead of one that cannot be had: the ``NEAREST_AFTER_REFUSAL``
+    closest to a refused start time (a UTC ``datetime``), or, for a clinic-local day with no
+    free time (a ``date``), the ``NEAREST_FOR_EMPTY_DAY`` closest to that day's local noon, so
+    the day before and the days after compete fairly. The one rule for the booking page and for
+    the alternatives a refusal carries (``BookingError.alternatives``, sent by the JSON API)."""
+    if isinstance(instead_of, datetime):  # a datetime is also a date: test it first
+        around, limit = instead_of, NEAREST_AFTER_REFUSAL
+    else:
+        clinic = session.get(Clinic, clinic_id)
+        if clinic is None:
+            return []
+        noon = datetime.combine(instead_of, time(12), tzinfo=clinic_zone(clinic))
+        around, limit = noon.astimezone(UTC), NEAREST_FOR_EMPTY_DAY
+    return nearest_free(
+        session=session, clinic_id=clinic_id, service_id=service_id, around=around, limit=limit, now=now
+    )

@@ -11,12 +11,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from mediconnect.core import audit, events, permissions
-from mediconnect.core.errors import DashboardError, DashErrorCode
+from mediconnect.core.errors import AccessDenied, DashErrorCode
 from mediconnect.core.permissions import Action, Principal
 from mediconnect.models.appointments import Appointment
 from mediconnect.models.base import utcnow
@@ -36,6 +35,7 @@ from mediconnect.services.invoice_figures import (
 # The billing list lives in its own module; re-exported so callers find it with the rest.
 from mediconnect.services.invoice_list import list_invoices as list_invoices
 from mediconnect.services.pricing import ZERO, Quote, active_membership, authorisation_status, money
+from mediconnect.services.zones import clinic_zone
 
 # Line kinds, by the end of the description: they let the summary tell the shortfall from the
 # co-payment later. Seeded (older) invoices have one untagged line per service.
@@ -47,8 +47,7 @@ PRIVATE_TAG = " (private account)"
 def clinic_day(session: Session, *, clinic_id: int | None, at: datetime) -> date:
     """``at`` as a date in the clinic's timezone."""
     clinic = session.get(Clinic, clinic_id) if clinic_id is not None else None
-    tz = ZoneInfo(clinic.timezone if clinic else "Africa/Johannesburg")
-    return at.astimezone(tz).date()
+    return at.astimezone(clinic_zone(clinic)).date()
 
 
 def invoice_number(session: Session, *, appointment: Appointment, issued: date) -> str:
@@ -168,7 +167,7 @@ def quote_for(
     """A quote for the caller: a patient for themself; staff for a patient of theirs. Audited
     (it reads the patient's medical aid cover and what they have used this year)."""
     if principal.role not in QUOTE_ROLES:
-        raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not request quotes")
+        raise AccessDenied(DashErrorCode.DASH_002, f"role {principal.role.value} may not request quotes")
     if patient_id is None:
         if principal.patient_id is None:
             raise BillingError("patient_required", "Say which patient the quote is for.", field="patient_id")

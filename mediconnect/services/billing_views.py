@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from mediconnect.core import audit, permissions
-from mediconnect.core.errors import DashboardError, DashErrorCode
+from mediconnect.core.errors import AccessDenied, DashErrorCode
 from mediconnect.core.permissions import Action, Principal
 from mediconnect.models.base import utcnow
 from mediconnect.models.billing import (
@@ -74,7 +74,7 @@ def as_decimal(value: Any) -> Decimal:
 def billing_clinics(*, session: Session, principal: Principal) -> list[dict[str, Any]]:
     """The clinics whose invoices the caller may list (for the clinic filter)."""
     if principal.role not in LIST_ROLES:
-        raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not list invoices")
+        raise AccessDenied(DashErrorCode.DASH_002, f"role {principal.role.value} may not list invoices")
     ids = sa.select(col(Invoice.clinic_id)).where(permissions.invoice_scope(principal=principal)).distinct()
     rows = session.exec(select(Clinic).where(col(Clinic.id).in_(ids)).order_by(col(Clinic.name))).all()
     return [{"clinic_id": c.id, "name": c.name} for c in rows]
@@ -98,7 +98,7 @@ def list_invoices(
     outstanding, outstanding per bucket). Billing staff and admins; a patient gets their own
     (with ``with_payments``: each invoice's completed payments, for the receipt links)."""
     if principal.role not in LIST_ROLES | {Role.PATIENT}:
-        raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not list invoices")
+        raise AccessDenied(DashErrorCode.DASH_002, f"role {principal.role.value} may not list invoices")
     page, size = page_bounds(page, page_size)
     today = today or datetime.now(UTC).date()
     where: list[sa.ColumnElement[bool]] = [permissions.invoice_scope(principal=principal, action=Action.READ)]

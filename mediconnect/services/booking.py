@@ -7,6 +7,11 @@ insert runs in a SAVEPOINT, and an ``ex_appointments_*_overlap`` violation becom
 ``BookingError("slot_taken")`` with the nearest free alternatives, the savepoint rolled back
 and any stored referral file deleted, so nothing is half-written.
 
+``place`` (behind ``book``, a reschedule and an accepted waitlist offer) is three named steps:
+``validate`` (every check; nothing written), ``insert`` (referral, the rescheduled appointment's
+cancellation, the appointment, in one SAVEPOINT) and ``after_insert`` (history, invoice, audit,
+event), so each can be read, and tested, on its own.
+
 Codes (``BookingError.code``): slot_taken, outside_hours, too_soon, patient_double_booked,
 service_unavailable, clinic_not_found, referral_required, referral_not_found, invalid_file,
 preparation_required, invalid_channel, invalid_time (and lifecycle's own, see ``lifecycle``).
@@ -15,14 +20,14 @@ preparation_required, invalid_channel, invalid_time (and lifecycle's own, see ``
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from mediconnect.core import audit, events, permissions
-from mediconnect.core.errors import DashboardError, DashErrorCode
-from mediconnect.core.permissions import Action, Principal
+from mediconnect.core import audit, events, policy
+from mediconnect.core.errors import AccessDenied
+from mediconnect.core.policy import Action, Principal
 from mediconnect.models.appointments import (
     Appointment,
     AppointmentStatus,
@@ -39,7 +44,7 @@ from mediconnect.models.users import Role
 from mediconnect.services import availability, billing, pricing, referral_files, slot_locks
 from mediconnect.services.appointment_public import AppointmentPublic, to_public
 from mediconnect.services.availability import Slot
-from mediconnect.services.referral_files import ReferralFileError, ReferralUpload
+from mediconnect.services.referral_files import CheckedUpload, ReferralFileError, ReferralUpload
 
 LIVE = tuple(s for s in AppointmentStatus if s not in availability.FREED_STATUSES)
 _RESOURCE_CONSTRAINTS = ("room", "equipment", "doctor")
@@ -97,8 +102,9 @@ def _department_id(session: Session, clinic_id: int, service: Service, room_id: 
 
 
 def alternatives(session: Session, clinic_id: int, service_id: int, around: datetime) -> list[Slot]:
-    return availability.nearest_free(
-        session=session, clinic_id=clinic_id, service_id=service_id, around=around
+    """The free times offered with a refusal (``availability.nearest_free_times``)."""
+    return availability.nearest_free_times(
+        session=session, clinic_id=clinic_id, service_id=service_id, instead_of=around
     )
 
 
@@ -139,11 +145,11 @@ def check_slot(
 
 
 def _check_caller(session: Session, principal: Principal, patient_id: int, clinic_id: int) -> None:
-    permissions.require_patient(session, principal=principal, patient_id=patient_id, action=Action.WRITE)
+    policy.require_patient(session, principal=principal, patient_id=patient_id, action=Action.WRITE)
     if principal.role is Role.PATIENT and principal.patient_id != patient_id:
-        raise DashboardError(DashErrorCode.DASH_006, "patients book for themselves only")
+        raise AccessDenied.not_associated("patients book for themselves only")
     if principal.role in (Role.CLINIC_STAFF, Role.DOCTOR) and clinic_id not in principal.clinic_ids:
-        raise DashboardError(DashErrorCode.DASH_006, "not associated with this clinic")
+        raise AccessDenied.not_associated("not associated with this clinic")
 
 
 def _patient_busy(session: Session, patient_id: int, slot: Slot, ignore_id: int | None) -> bool:
@@ -203,103 +209,128 @@ def place(
     notes: str | None,
     placement: Placement,
 ) -> Appointment:
-    start = _aware_utc(start)
-    _check_caller(session, principal, patient_id, clinic_id)
-    clinic = session.get(Clinic, clinic_id)
+    """Validate, insert, after-insert: the three steps of every booking (``book``, a reschedule,
+    an accepted waitlist offer). Flushes; the caller commits. Raises BookingError."""
+    request = BookingRequest(
+        patient_id=patient_id,
+        clinic_id=clinic_id,
+        service_id=service_id,
+        start=_aware_utc(start),
+        preparation_acknowledged=preparation_acknowledged,
+        referral=referral,
+        channel=channel,
+        notes=notes,
+        placement=placement,
+    )
+    valid = validate(session, principal, request)
+    appt = insert(session, principal, request, valid)
+    after_insert(session, principal, request, valid, appt)
+    return appt
+
+
+@dataclass(frozen=True, slots=True)
+class BookingRequest:
+    """A booking as asked for (``start`` already UTC)."""
+
+    patient_id: int
+    clinic_id: int
+    service_id: int
+    start: datetime
+    preparation_acknowledged: bool
+    referral: ReferralUpload | None
+    channel: str
+    notes: str | None
+    placement: Placement
+
+    @property
+    def moving(self) -> int | None:
+        """The appointment being rescheduled, if any."""
+        old = self.placement.rescheduled_from
+        return old.id if old is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Valid:
+    """What ``validate`` established: everything ``insert`` and ``after_insert`` need."""
+
+    clinic: Clinic
+    service: Service
+    channel: BookingChannel
+    upload: CheckedUpload | None
+    referral: Referral | None  # an existing referral the booking uses
+    slot: Slot
+    day: date  # clinic-local
+    quote: pricing.Quote
+
+
+def validate(session: Session, principal: Principal, request: BookingRequest) -> Valid:
+    """Every check, in the order a person should hear of them (who, what, then when); nothing is
+    written. Raises BookingError (or the policy's AccessDenied)."""
+    _check_caller(session, principal, request.patient_id, request.clinic_id)
+    clinic = session.get(Clinic, request.clinic_id)
     if clinic is None:
         raise BookingError("clinic_not_found", "That clinic does not exist.")
-    service = session.get(Service, service_id)
+    service = session.get(Service, request.service_id)
     if service is None or not service.is_active:
         raise BookingError("service_unavailable", "That service is not offered.")
-    try:
-        booking_channel = BookingChannel(channel)
-    except ValueError:
-        raise BookingError("invalid_channel", "Unknown booking channel.") from None
-    if principal.role is Role.PATIENT:
-        booking_channel = BookingChannel.ONLINE
-    if (service.preparation or service.preparation_items) and not preparation_acknowledged:
+    channel = _channel(principal, request.channel)
+    if (service.preparation or service.preparation_items) and not request.preparation_acknowledged:
         raise BookingError(
             "preparation_required", "Please confirm you have read the preparation instructions."
         )
-
-    checked = None
-    if referral is not None:
+    upload = None
+    if request.referral is not None:
         try:
-            checked = referral_files.validate(referral)
+            upload = referral_files.validate(request.referral)
         except ReferralFileError as exc:
             raise BookingError("invalid_file", exc.message) from None
-    existing_referral = _existing_referral(session, placement.referral_id, patient_id)
-    if service.referral_required and checked is None and existing_referral is None:
+    existing = _existing_referral(session, request.placement.referral_id, request.patient_id)
+    if service.referral_required and upload is None and existing is None:
         raise BookingError("referral_required", "This service needs a doctor's referral: please upload it.")
 
-    old_id = placement.rescheduled_from.id if placement.rescheduled_from else None
-    slot = check_slot(session, clinic=clinic, service=service, start=start, moving=old_id)
-    if _patient_busy(session, patient_id, slot, old_id):
+    slot = check_slot(session, clinic=clinic, service=service, start=request.start, moving=request.moving)
+    if _patient_busy(session, request.patient_id, slot, request.moving):
         raise BookingError("patient_double_booked", "You already have an appointment at that time.")
-    day = availability.local_day(clinic, start)
+    day = availability.local_day(clinic, request.start)
     try:
-        quote = pricing.quote(session=session, service_id=service_id, patient_id=patient_id, on=day)
+        quote = pricing.quote(
+            session=session, service_id=request.service_id, patient_id=request.patient_id, on=day
+        )
     except pricing.PricingError as exc:
         raise BookingError("service_unavailable", exc.message) from None
+    return Valid(clinic, service, channel, upload, existing, slot, day, quote)
 
-    stored = referral_files.store(session=session, checked=checked) if checked is not None else None
-    now = utcnow()
+
+def _channel(principal: Principal, channel: str) -> BookingChannel:
+    """The channel asked for; a patient's own booking is always ``online``."""
+    try:
+        asked = BookingChannel(channel)
+    except ValueError:
+        raise BookingError("invalid_channel", "Unknown booking channel.") from None
+    return BookingChannel.ONLINE if principal.role is Role.PATIENT else asked
+
+
+def insert(session: Session, principal: Principal, request: BookingRequest, valid: Valid) -> Appointment:
+    """Store the referral file, then write the referral, the rescheduled appointment's
+    cancellation and the new appointment in one SAVEPOINT. The database's no-overlap guard has
+    the last word: a violation rolls the savepoint back, deletes the stored file and becomes
+    ``slot_taken`` (with alternatives) or ``patient_double_booked``."""
+    stored = referral_files.store(session=session, checked=valid.upload) if valid.upload is not None else None
+    slot = valid.slot
     slot_locks.lock_resources(
         session,
         room_id=slot.room_id,
         equipment_id=slot.equipment_id,
         doctor_id=slot.doctor_id,
-        patient_id=patient_id,
+        patient_id=request.patient_id,
     )
+    now = utcnow()
     try:
         with session.begin_nested():
-            referral_row = existing_referral
-            if stored is not None:
-                referral_row = Referral(
-                    patient_id=patient_id,
-                    service_id=service_id,
-                    referrer_name=None,
-                    status=ReferralStatus.BOOKED,
-                    created_by_id=principal.user_id,
-                )
-                session.add(referral_row)
-                session.flush()
-                session.add(
-                    ReferralDocument(
-                        referral_id=referral_row.id,
-                        original_filename=stored.display_name,
-                        stored_name=stored.stored_name,
-                        content_type=stored.content_type,
-                        size_bytes=stored.size_bytes,
-                        sha256=stored.sha256,
-                        uploaded_by_id=principal.user_id,
-                    )
-                )
-            elif referral_row is not None:
-                referral_row.status = ReferralStatus.BOOKED
-            if placement.rescheduled_from is not None:
-                _cancel_for_reschedule(session, placement.rescheduled_from, principal, now)
-            appt = Appointment(
-                patient_id=patient_id,
-                clinic_id=clinic_id,
-                service_id=service_id,
-                doctor_id=slot.doctor_id,
-                room_id=slot.room_id,
-                equipment_id=slot.equipment_id,
-                department_id=_department_id(session, clinic_id, service, slot.room_id),
-                referral_id=referral_row.id if referral_row is not None else None,
-                appointment_type=_appointment_type(service),
-                status=AppointmentStatus.BOOKED,
-                channel=booking_channel,
-                scheduled_start=slot.start,
-                scheduled_end=slot.end,
-                price=service.price,
-                notes=(notes or None) and notes[:1000],
-                booked_by_id=principal.user_id,
-                booked_at=now,
-                preparation_acknowledged_at=now if preparation_acknowledged else None,
-                rescheduled_from_id=old_id,
-            )
+            referral_row = _referral_for(session, principal, request, valid.referral, stored)
+            if request.placement.rescheduled_from is not None:
+                _cancel_for_reschedule(session, request.placement.rescheduled_from, principal, now)
+            appt = _new_appointment(session, principal, request, valid, referral_row, now)
             session.add(appt)
             session.flush()
     except IntegrityError as exc:
@@ -312,9 +343,85 @@ def place(
             raise BookingError(
                 "patient_double_booked", "You already have an appointment at that time."
             ) from None
-        raise _taken(session, clinic_id, service_id, start) from None
+        raise _taken(session, request.clinic_id, request.service_id, request.start) from None
+    return appt
 
-    assert appt.id is not None
+
+def _referral_for(
+    session: Session,
+    principal: Principal,
+    request: BookingRequest,
+    existing: Referral | None,
+    stored: referral_files.StoredFile | None,
+) -> Referral | None:
+    """The referral the appointment points at: a new one for an uploaded letter, or the
+    existing one named, now marked booked."""
+    if stored is None:
+        if existing is not None:
+            existing.status = ReferralStatus.BOOKED
+        return existing
+    row = Referral(
+        patient_id=request.patient_id,
+        service_id=request.service_id,
+        referrer_name=None,
+        status=ReferralStatus.BOOKED,
+        created_by_id=principal.user_id,
+    )
+    session.add(row)
+    session.flush()
+    session.add(
+        ReferralDocument(
+            referral_id=row.id,
+            original_filename=stored.display_name,
+            stored_name=stored.stored_name,
+            content_type=stored.content_type,
+            size_bytes=stored.size_bytes,
+            sha256=stored.sha256,
+            uploaded_by_id=principal.user_id,
+        )
+    )
+    return row
+
+
+def _new_appointment(
+    session: Session,
+    principal: Principal,
+    request: BookingRequest,
+    valid: Valid,
+    referral: Referral | None,
+    now: datetime,
+) -> Appointment:
+    slot, service, notes = valid.slot, valid.service, request.notes
+    return Appointment(
+        patient_id=request.patient_id,
+        clinic_id=request.clinic_id,
+        service_id=request.service_id,
+        doctor_id=slot.doctor_id,
+        room_id=slot.room_id,
+        equipment_id=slot.equipment_id,
+        department_id=_department_id(session, request.clinic_id, service, slot.room_id),
+        referral_id=referral.id if referral is not None else None,
+        appointment_type=_appointment_type(service),
+        status=AppointmentStatus.BOOKED,
+        channel=valid.channel,
+        scheduled_start=slot.start,
+        scheduled_end=slot.end,
+        price=service.price,
+        notes=(notes or None) and notes[:1000],
+        booked_by_id=principal.user_id,
+        booked_at=now,
+        preparation_acknowledged_at=now if request.preparation_acknowledged else None,
+        rescheduled_from_id=request.moving,
+    )
+
+
+def after_insert(
+    session: Session, principal: Principal, request: BookingRequest, valid: Valid, appt: Appointment
+) -> None:
+    """The history row, the invoice (a new one, or the rescheduled appointment's moved over),
+    the audit row and the event (sent on commit)."""
+    assert appt.id is not None and appt.booked_at is not None
+    old_id = request.moving
     session.add(
         AppointmentStatusChange(
             appointment_id=appt.id,
@@ -322,18 +429,18 @@ def place(
             to_status=AppointmentStatus.BOOKED.value,
             changed_by_id=principal.user_id,
             reason="rescheduled" if old_id else None,
-            changed_at=now,
+            changed_at=appt.booked_at,
         )
     )
-    if placement.rescheduled_from is not None:
-        _move_invoice(session, placement.rescheduled_from, appt)
+    if request.placement.rescheduled_from is not None:
+        _move_invoice(session, request.placement.rescheduled_from, appt)
     else:
-        billing.create_invoice_for_appointment(session=session, appointment=appt, quote=quote)
+        billing.create_invoice_for_appointment(session=session, appointment=appt, quote=valid.quote)
     audit.record(
         session,
         principal_or_user_id=principal,
         action=audit.AuditAction.CREATE,
-        patient_id=patient_id,
+        patient_id=request.patient_id,
         resource_type="appointment",
         resource_id=appt.id,
         detail=f"rescheduled from {old_id}" if old_id else None,
@@ -342,12 +449,11 @@ def place(
         session,
         "appointment_updated" if old_id else "appointment_created",
         appointment_id=appt.id,
-        clinic_id=clinic_id,
-        patient_id=patient_id,
+        clinic_id=request.clinic_id,
+        patient_id=request.patient_id,
         doctor_id=appt.doctor_id,
-        day=day,
+        day=valid.day,
     )
-    return appt
 
 
 def _existing_referral(session: Session, referral_id: int | None, patient_id: int) -> Referral | None:

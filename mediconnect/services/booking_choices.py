@@ -8,22 +8,24 @@ Read-only and public catalogue data, except ``find_patients``, which is scoped b
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TypedDict
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from mediconnect.core import audit
-from mediconnect.core.errors import DashboardError, DashErrorCode
-from mediconnect.core.permissions import Action, Principal, patient_scope
+from mediconnect.core.errors import AccessDenied
+from mediconnect.core.policy import Action, Principal, patient_scope
 from mediconnect.models.catalog import Service
 from mediconnect.models.clinics import Clinic, ClinicStatus, Equipment, EquipmentStatus, Room
 from mediconnect.models.patients import Patient
 from mediconnect.models.users import Role
+from mediconnect.services import availability
+from mediconnect.services.availability import Slot
+from mediconnect.services.zones import clinic_zone
 
-DEFAULT_TZ = "Africa/Johannesburg"
 # Who may book on a patient's behalf (the desk, admins).
 STAFF_BOOKERS = frozenset({Role.ADMIN, Role.CLINIC_STAFF})
 DESK_ROLES = frozenset({Role.ADMIN, Role.CLINIC_STAFF})
@@ -55,16 +57,50 @@ class PatientChoice(TypedDict):
     born: str
 
 
-def zone_of(clinic: Clinic | None) -> ZoneInfo:
-    try:
-        return ZoneInfo((clinic.timezone if clinic else None) or DEFAULT_TZ)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TZ)
+def _zone_name(clinic: Clinic) -> str:
+    """The zone the clinic's times are shown in (its own, else Settings.TIMEZONE), by name."""
+    return clinic_zone(clinic).key
 
 
 def clinic_today(*, session: Session, clinic_id: int, now: datetime | None = None) -> date:
     clinic = session.get(Clinic, clinic_id)
-    return (now or datetime.now(UTC)).astimezone(zone_of(clinic)).date()
+    return (now or datetime.now(UTC)).astimezone(clinic_zone(clinic)).date()
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicDay:
+    """A clinic's local today and the name of its time zone ("" for an unknown clinic)."""
+
+    today: date
+    timezone: str
+
+
+def clinic_day(*, session: Session, clinic_id: int) -> ClinicDay:
+    clinic = session.get(Clinic, clinic_id)
+    return ClinicDay(
+        today=clinic_today(session=session, clinic_id=clinic_id), timezone=clinic.timezone if clinic else ""
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DayGrid:
+    """A day's free slots; whether the clinic books that day at all (it has a grid of start
+    times); and, when the day has no free time, the nearest free times elsewhere."""
+
+    free: list[Slot]
+    open: bool
+    nearest: list[Slot]
+
+
+def day_grid(*, session: Session, clinic_id: int, service_id: int, day: date) -> DayGrid:
+    """Public availability, the same for every caller (so a live refresh computes it once)."""
+    plan = availability.day_plan(session=session, clinic_id=clinic_id, service_id=service_id, day=day)
+    nearest: list[Slot] = []
+    if not plan.free:
+        nearest = availability.nearest_free_times(
+            session=session, clinic_id=clinic_id, service_id=service_id, instead_of=day
+        )
+    return DayGrid(free=list(plan.free), open=bool(plan.grid), nearest=nearest)
 
 
 def bookable_services(*, session: Session) -> list[ServiceChoice]:
@@ -91,7 +127,7 @@ def bookable_services(*, session: Session) -> list[ServiceChoice]:
 
 def _clinic_choice(c: Clinic) -> ClinicChoice:
     return ClinicChoice(
-        id=int(c.id or 0), name=c.name, city=c.city, address=c.address, timezone=c.timezone or DEFAULT_TZ
+        id=int(c.id or 0), name=c.name, city=c.city, address=c.address, timezone=_zone_name(c)
     )
 
 
@@ -121,7 +157,7 @@ def clinics_for_service(*, session: Session, service_id: int) -> list[ClinicChoi
 def desk_clinics(*, session: Session, principal: Principal) -> list[ClinicChoice]:
     """The clinics whose day the caller may run: an admin every active clinic, staff theirs."""
     if principal.role not in DESK_ROLES:
-        raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} has no front desk")
+        raise AccessDenied.not_allowed(f"role {principal.role.value} has no front desk")
     query = select(Clinic).order_by(col(Clinic.name))
     if not principal.is_admin:
         if not principal.clinic_ids:
@@ -135,7 +171,7 @@ def find_patients(
 ) -> list[PatientChoice]:
     """Patients the caller may book for, by name, id number or email (staff and admins)."""
     if principal.role not in STAFF_BOOKERS:
-        raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not book for others")
+        raise AccessDenied.not_allowed(f"role {principal.role.value} may not book for others")
     needle = text.strip()[:80]
     if len(needle) < 2:
         return []
@@ -220,7 +256,7 @@ def appointment_extras(*, session: Session, principal: Principal, appointment_id
     """What the detail page shows beside ``get_appointment``: the clinic's address, the service's
     preparation, and the names of the referral documents (downloaded through
     ``referral_files.open_referral_document``, which checks and audits)."""
-    from mediconnect.core.permissions import require_appointment
+    from mediconnect.core.policy import require_appointment
     from mediconnect.models.appointments import Appointment
     from mediconnect.models.referrals import ReferralDocument
 
@@ -267,7 +303,7 @@ def my_waitlist(*, session: Session, principal: Principal) -> list[WaitlistChoic
     from mediconnect.models.appointments import WaitlistEntry
 
     if principal.role is not Role.PATIENT or principal.patient_id is None:
-        raise DashboardError(DashErrorCode.DASH_002, "only patients have a waiting list")
+        raise AccessDenied.not_allowed("only patients have a waiting list")
     rows = session.exec(
         select(WaitlistEntry, Service, Clinic)
         .join(Service, col(Service.id) == col(WaitlistEntry.service_id))
@@ -291,7 +327,7 @@ def my_waitlist(*, session: Session, principal: Principal) -> list[WaitlistChoic
             offered_slot_start=iso(e.offered_slot_start),
             offer_expires_at=iso(e.offer_expires_at),
             appointment_id=e.appointment_id,
-            timezone=c.timezone or DEFAULT_TZ,
+            timezone=_zone_name(c),
             preparation=s.preparation or "",
             referral_required=bool(s.referral_required),
         )

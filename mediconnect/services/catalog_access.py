@@ -16,19 +16,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from mediconnect.core import audit, events
-from mediconnect.core.errors import DashboardError, DashErrorCode
-from mediconnect.core.permissions import Principal, require_clinic
+from mediconnect.core import audit, events, policy
+from mediconnect.core.errors import DashboardError
+from mediconnect.core.permissions import Principal
 from mediconnect.models.clinics import Clinic
-from mediconnect.models.users import Role
 from mediconnect.services.admin_access import AdminFormError
+from mediconnect.services.zones import clinic_zone
 
-# Roles that may change a clinic's set-up (within their own clinics for staff).
-MANAGER_ROLES = frozenset({Role.ADMIN, Role.CLINIC_STAFF})
+# Roles that may change a clinic's set-up (within their own clinics for staff): the policy's.
+MANAGER_ROLES = policy.CLINIC_MANAGER_ROLES
 
 
 class CatalogFormError(AdminFormError):
@@ -56,13 +56,10 @@ def _deny(session: Session, principal: Principal, resource_type: str, exc: Dashb
 
 
 def managed_clinic(session: Session, *, principal: Principal, clinic_id: int, resource_type: str) -> Clinic:
-    """The clinic, when ``principal`` may manage it; otherwise audit and raise DashboardError."""
+    """The clinic, when ``principal`` may manage it (``policy.require_clinic_manager``);
+    otherwise audit the refusal and raise it (AccessDenied, or DASH_005 for no such clinic)."""
     try:
-        if principal.role not in MANAGER_ROLES:
-            raise DashboardError(
-                DashErrorCode.DASH_002, f"role {principal.role.value} may not manage clinics"
-            )
-        require_clinic(session, principal=principal, clinic_id=clinic_id)
+        policy.require_clinic_manager(session, principal=principal, clinic_id=clinic_id)
     except DashboardError as exc:
         _deny(session, principal, resource_type, exc)
         raise
@@ -96,10 +93,7 @@ def change(
 
 
 def zone(clinic: Clinic) -> ZoneInfo:
-    try:
-        return ZoneInfo(clinic.timezone or "Africa/Johannesburg")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("Africa/Johannesburg")
+    return clinic_zone(clinic)
 
 
 def to_utc(clinic: Clinic, day: date, at: time) -> datetime:

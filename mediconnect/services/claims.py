@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from mediconnect.core import audit, events, permissions
-from mediconnect.core.errors import DashboardError, DashErrorCode
+from mediconnect.core.errors import AccessDenied, DashErrorCode
 from mediconnect.core.permissions import Action, Principal
 from mediconnect.models.base import utcnow
 from mediconnect.models.billing import (
@@ -55,7 +55,7 @@ def _claim_for_billing(session: Session, principal: Principal, claim_id: int) ->
     permissions.require_invoice_role(principal=principal, action=Action.WRITE)
     claim = session.get(Claim, claim_id)
     if claim is None or claim.invoice_id is None:
-        raise DashboardError(DashErrorCode.DASH_006, "not associated with this claim")
+        raise AccessDenied(DashErrorCode.DASH_006, "not associated with this claim")
     invoice = _invoice_for_billing(session, principal, claim.invoice_id)
     session.refresh(claim)  # read again under the invoice lock
     return claim, invoice

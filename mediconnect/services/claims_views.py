@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from mediconnect.core import audit, permissions
-from mediconnect.core.errors import DashboardError, DashErrorCode
+from mediconnect.core.errors import AccessDenied, DashErrorCode
 from mediconnect.core.permissions import Principal
 from mediconnect.models.billing import Claim, ClaimStatus, Invoice
 from mediconnect.models.clinics import Clinic
@@ -26,7 +26,7 @@ def list_claims(
     """Claims on invoices in the caller's scope, newest first, with totals and counts per
     status (billing staff and admins)."""
     if principal.role not in LIST_ROLES:
-        raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not list claims")
+        raise AccessDenied(DashErrorCode.DASH_002, f"role {principal.role.value} may not list claims")
     page, size = page_bounds(page, page_size)
     on_invoice = col(Invoice.id) == col(Claim.invoice_id)
     where: list[sa.ColumnElement[bool]] = [permissions.invoice_scope(principal=principal)]

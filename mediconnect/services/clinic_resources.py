@@ -26,6 +26,7 @@ from mediconnect.services.catalog_access import (
     schedule_changed,
     text,
 )
+from mediconnect.services.options import Option
 
 RESOURCE_HORIZON_DAYS = 14
 
@@ -51,11 +52,6 @@ class EquipmentRow(TypedDict):
     serial_number: str
     interval_days: int
     last_maintenance: str
-
-
-class Option(TypedDict):
-    value: str
-    label: str
 
 
 def _departments(session: Session, clinic_id: int) -> dict[int, str]:

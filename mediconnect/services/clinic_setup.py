@@ -14,7 +14,7 @@ from typing import Any, TypedDict
 
 from sqlmodel import Session, col, select
 
-from mediconnect.core.errors import DashboardError, DashErrorCode
+from mediconnect.core.errors import AccessDenied, DashErrorCode
 from mediconnect.core.permissions import Principal
 from mediconnect.models.clinics import (
     Clinic,
@@ -61,7 +61,7 @@ class ClosureRow(TypedDict):
 def manageable_clinics(*, session: Session, principal: Principal) -> list[ClinicRow]:
     """The clinics whose set-up the caller may manage (admin: all; staff: their own)."""
     if principal.role not in (Role.ADMIN, Role.CLINIC_STAFF):
-        raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not manage clinics")
+        raise AccessDenied(DashErrorCode.DASH_002, f"role {principal.role.value} may not manage clinics")
     query = select(Clinic).order_by(col(Clinic.name))
     if not principal.is_admin:
         query = query.where(col(Clinic.id).in_(sorted(principal.clinic_ids) or [-1]))

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from mediconnect.core import audit, permissions
-from mediconnect.core.errors import DashboardError, DashErrorCode
+from mediconnect.core.errors import AccessDenied, DashErrorCode
 from mediconnect.core.permissions import Action, Principal
 from mediconnect.models.billing import Invoice, InvoiceStatus
 from mediconnect.models.users import Role
@@ -44,7 +44,7 @@ def list_invoices(
     """The billing list: invoices in the caller's scope, newest first, 50 a page, with each
     outstanding invoice's ageing bucket and the outstanding total per bucket. Audited."""
     if principal.role not in (Role.ADMIN, Role.BILLING_STAFF):
-        raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not list invoices")
+        raise AccessDenied(DashErrorCode.DASH_002, f"role {principal.role.value} may not list invoices")
     if page < 1 or page > 100_000:
         raise BillingError("invalid_page", "Pages start at 1.", field="page")
     today = today or datetime.now(UTC).date()

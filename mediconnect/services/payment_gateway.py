@@ -20,6 +20,21 @@ from mediconnect.models.billing import PaymentMethod, PaymentStatus
 ZERO = Decimal("0.00")
 # Methods where the money moved elsewhere first: the desk records the proof (its reference).
 REFERENCE_REQUIRED = frozenset({PaymentMethod.BANK_TRANSFER, PaymentMethod.MOBILE_MONEY})
+# What the desk records by hand, in the order its form offers them; medical aid money arrives
+# through the claim ("Mark claim paid"). The pages read these, never a copy.
+DESK_METHODS: tuple[PaymentMethod, ...] = (
+    PaymentMethod.CARD,
+    PaymentMethod.CASH,
+    PaymentMethod.BANK_TRANSFER,
+    PaymentMethod.MOBILE_MONEY,
+)
+METHOD_LABELS: dict[str, str] = {
+    PaymentMethod.CARD: "Card",
+    PaymentMethod.MOBILE_MONEY: "Mobile money",
+    PaymentMethod.BANK_TRANSFER: "Bank transfer",
+    PaymentMethod.CASH: "Cash",
+    PaymentMethod.INSURANCE: "Medical aid",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +79,7 @@ class DeskProvider:
     """
 
     name: str = "desk"
-    methods: frozenset[PaymentMethod] = field(
-        default_factory=lambda: frozenset(
-            {PaymentMethod.CASH, PaymentMethod.CARD, PaymentMethod.BANK_TRANSFER, PaymentMethod.MOBILE_MONEY}
-        )
-    )
+    methods: frozenset[PaymentMethod] = field(default_factory=lambda: frozenset(DESK_METHODS))
 
     def charge(
         self,

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from mediconnect.core import audit, events, permissions
-from mediconnect.core.errors import DashboardError, DashErrorCode
+from mediconnect.core.errors import AccessDenied, DashErrorCode
 from mediconnect.core.permissions import Action, Principal
 from mediconnect.models.base import utcnow
 from mediconnect.models.billing import Invoice, InvoiceStatus, Payment, PaymentMethod, PaymentStatus, Refund
@@ -63,7 +63,7 @@ def _locked_invoice(session: Session, invoice_id: int) -> Invoice:
     """The invoice, row-locked on PostgreSQL so two desks cannot both take the last balance."""
     invoice = session.exec(select(Invoice).where(Invoice.id == invoice_id).with_for_update()).first()
     if invoice is None:
-        raise DashboardError(DashErrorCode.DASH_006, "not associated with this invoice")
+        raise AccessDenied(DashErrorCode.DASH_006, "not associated with this invoice")
     return invoice
 
 
@@ -238,7 +238,7 @@ def refund(*, session: Session, principal: Principal, payment_id: int, amount: o
     permissions.require_invoice_role(principal=principal, action=Action.WRITE)
     payment = session.get(Payment, payment_id)
     if payment is None or payment.invoice_id is None:
-        raise DashboardError(DashErrorCode.DASH_006, "not associated with this payment")
+        raise AccessDenied(DashErrorCode.DASH_006, "not associated with this payment")
     permissions.require_invoice(
         session, principal=principal, invoice_id=payment.invoice_id, action=Action.WRITE
     )
@@ -302,7 +302,7 @@ def receipt(*, session: Session, principal: Principal, payment_id: int) -> dict[
     permissions.require_invoice_role(principal=principal, action=Action.READ)
     payment = session.get(Payment, payment_id)
     if payment is None or payment.invoice_id is None:
-        raise DashboardError(DashErrorCode.DASH_006, "not associated with this payment")
+        raise AccessDenied(DashErrorCode.DASH_006, "not associated with this payment")
     permissions.require_invoice(
         session, principal=principal, invoice_id=payment.invoice_id, action=Action.READ
     )

@@ -214,25 +214,7 @@ def quote(*, session: Session, service_id: int, patient_id: int, on: date) -> Qu
         annual_limit_remaining=remaining,
     )
     if tariff is not None and not tariff.covered:
-        excluded = (
-            f"{service.name} costs {rand(price)}.",
-            f"{scheme.name} does not cover this service, so you pay the full {rand(price)}.",
-            f"{rand(price)} is due on the day, at the desk before your appointment (or online beforehand).",
-        )
-        return Quote(
-            **common,
-            covered=False,
-            coverage_percent=ZERO,
-            authorisation_required=False,
-            authorisation_status=AUTH_NOT_REQUIRED,
-            medical_aid_portion=ZERO,
-            shortfall=price,
-            co_payment=ZERO,
-            patient_portion=price,
-            due_now=price,
-            due_after_claim=ZERO,
-            lines=excluded,
-        )
+        return _not_covered(common, service.name, scheme.name, price)
 
     rate = Decimal(
         tariff.coverage_percent if tariff and tariff.coverage_percent is not None else scheme.coverage_percent
@@ -252,33 +234,17 @@ def quote(*, session: Session, service_id: int, patient_id: int, on: date) -> Qu
         on=on,
     )
 
-    lines: list[str] = [f"{service.name} costs {rand(price)}."]
-    if shortfall > 0:
-        lines.append(
-            f"{scheme.name} recognises at most {rand(covered_base)} for this service; "
-            f"the {rand(shortfall)} above that is a shortfall you pay."
-        )
-    lines.append(f"{scheme.name} covers {_pct(rate)} of {rand(covered_base)}: {rand(full_share)}.")
-    if scheme_share < full_share:
-        lines.append(
-            f"Only {rand(remaining)} of your annual limit is left this year, so the scheme pays "
-            f"{rand(scheme_share)} and the other {rand(full_share - scheme_share)} moves to you."
-        )
-    if co_payment > 0:
-        lines.append(f"Your co-payment on the covered amount is {rand(co_payment)}.")
-    if auth == AUTH_APPROVED:
-        lines.append("Your scheme has pre-authorised this service.")
-    elif auth == AUTH_REQUIRED:
-        lines.append(
-            f"{scheme.name} must pre-authorise this service: it pays its {rand(scheme_share)} only "
-            f"once authorised; without it the full {rand(price)} would be yours to pay."
-        )
-    lines.append(
-        f"You pay {rand(patient_portion)}, due on the day at the desk before your appointment "
-        f"(or online beforehand); {scheme.name} is claimed {rand(scheme_share)} after your visit."
+    lines = _covered_lines(
+        service.name,
+        scheme.name,
+        price=price,
+        covered_base=covered_base,
+        rate=rate,
+        full_share=full_share,
+        scheme_share=scheme_share,
+        remaining=remaining,
+        auth=auth,
     )
-    if scheme_share > 0:
-        lines.append(f"Nothing more is due after the claim unless {scheme.name} declines it.")
     return Quote(
         **common,
         covered=True,
@@ -291,8 +257,77 @@ def quote(*, session: Session, service_id: int, patient_id: int, on: date) -> Qu
         patient_portion=patient_portion,
         due_now=patient_portion,
         due_after_claim=ZERO,
-        lines=tuple(lines),
+        lines=lines,
     )
+
+
+def _not_covered(common: dict[str, Any], service_name: str, scheme_name: str, price: Decimal) -> Quote:
+    """The scheme excludes the service: the patient pays all of it."""
+    excluded = (
+        f"{service_name} costs {rand(price)}.",
+        f"{scheme_name} does not cover this service, so you pay the full {rand(price)}.",
+        f"{rand(price)} is due on the day, at the desk before your appointment (or online beforehand).",
+    )
+    return Quote(
+        **common,
+        covered=False,
+        coverage_percent=ZERO,
+        authorisation_required=False,
+        authorisation_status=AUTH_NOT_REQUIRED,
+        medical_aid_portion=ZERO,
+        shortfall=price,
+        co_payment=ZERO,
+        patient_portion=price,
+        due_now=price,
+        due_after_claim=ZERO,
+        lines=excluded,
+    )
+
+
+def _covered_lines(
+    service_name: str,
+    scheme_name: str,
+    *,
+    price: Decimal,
+    covered_base: Decimal,
+    rate: Decimal,
+    full_share: Decimal,
+    scheme_share: Decimal,
+    remaining: Decimal,
+    auth: str,
+) -> tuple[str, ...]:
+    """The quote explained in sentences, in the order the figures are worked out."""
+    shortfall = price - covered_base
+    co_payment = covered_base - scheme_share
+    patient_portion = shortfall + co_payment
+    lines: list[str] = [f"{service_name} costs {rand(price)}."]
+    if shortfall > 0:
+        lines.append(
+            f"{scheme_name} recognises at most {rand(covered_base)} for this service; "
+            f"the {rand(shortfall)} above that is a shortfall you pay."
+        )
+    lines.append(f"{scheme_name} covers {_pct(rate)} of {rand(covered_base)}: {rand(full_share)}.")
+    if scheme_share < full_share:
+        lines.append(
+            f"Only {rand(remaining)} of your annual limit is left this year, so the scheme pays "
+            f"{rand(scheme_share)} and the other {rand(full_share - scheme_share)} moves to you."
+        )
+    if co_payment > 0:
+        lines.append(f"Your co-payment on the covered amount is {rand(co_payment)}.")
+    if auth == AUTH_APPROVED:
+        lines.append("Your scheme has pre-authorised this service.")
+    elif auth == AUTH_REQUIRED:
+        lines.append(
+            f"{scheme_name} must pre-authorise this service: it pays its {rand(scheme_share)} only "
+            f"once authorised; without it the full {rand(price)} would be yours to pay."
+        )
+    lines.append(
+        f"You pay {rand(patient_portion)}, due on the day at the desk before your appointment "
+        f"(or online beforehand); {scheme_name} is claimed {rand(scheme_share)} after your visit."
+    )
+    if scheme_share > 0:
+        lines.append(f"Nothing more is due after the claim unless {scheme_name} declines it.")
+    return tuple(lines)
 
 
 def _private(service: Service, price: Decimal, on: date) -> Quote:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import TypedDict
 
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
@@ -23,11 +22,7 @@ from mediconnect.services.account_rules import (
     validate_password,
     validate_phone,
 )
-
-
-class SchemeOption(TypedDict):
-    code: str
-    name: str
+from mediconnect.services.options import Option
 
 
 class ProfilePublic(BaseModel):
@@ -124,13 +119,14 @@ def _profile(session: Session, user: User) -> ProfilePublic:
     return profile
 
 
-def list_medical_aid_schemes(*, session: Session) -> list[SchemeOption]:
+def list_medical_aid_schemes(*, session: Session) -> list[Option]:
+    """The active schemes a patient may choose: ``value`` the scheme's code, ``label`` its name."""
     rows = session.exec(
         select(MedicalAidScheme)
         .where(col(MedicalAidScheme.is_active).is_(True))
         .order_by(MedicalAidScheme.name)
     ).all()
-    return [SchemeOption(code=s.code, name=s.name) for s in rows]
+    return [Option(value=s.code, label=s.name) for s in rows]
 
 
 def update_profile(

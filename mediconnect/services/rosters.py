@@ -36,6 +36,7 @@ from mediconnect.services.catalog_access import (
     text,
     to_utc,
 )
+from mediconnect.services.options import Option
 
 RESOURCE = "duty_shift"
 MAX_SHIFT = timedelta(hours=24)
@@ -54,11 +55,6 @@ class RosterDay(TypedDict):
     day: str  # ISO date
     label: str  # "Mon 23 Nov"
     shifts: list[ShiftRow]
-
-
-class Option(TypedDict):
-    value: str
-    label: str
 
 
 def _short(user: User) -> str:

@@ -19,9 +19,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from mediconnect.core import audit, events, permissions
-from mediconnect.core.errors import DashboardError, DashErrorCode
-from mediconnect.core.permissions import Action, Principal
+from mediconnect.core import audit, events, policy
+from mediconnect.core.errors import AccessDenied
+from mediconnect.core.policy import Action, Principal
 from mediconnect.models.appointments import WaitlistEntry, WaitlistStatus
 from mediconnect.models.base import utcnow
 from mediconnect.models.clinics import Clinic
@@ -86,9 +86,9 @@ def join(
     earliest_time: time | None = None,
     latest_time: time | None = None,
 ) -> WaitlistPublic:
-    permissions.require_patient(session, principal=principal, patient_id=patient_id, action=Action.WRITE)
+    policy.require_patient(session, principal=principal, patient_id=patient_id, action=Action.WRITE)
     if principal.role is Role.PATIENT and principal.patient_id != patient_id:
-        raise DashboardError(DashErrorCode.DASH_006, "patients join the waitlist for themselves only")
+        raise AccessDenied.not_associated("patients join the waitlist for themselves only")
     clinic = session.get(Clinic, clinic_id)
     if clinic is None:
         raise BookingError("clinic_not_found", "That clinic does not exist.")
@@ -198,14 +198,10 @@ def _load(session: Session, principal: Principal, entry_id: int) -> WaitlistEntr
     # (cancel -> offer_next does), so taking them the other way round could deadlock.
     entry = session.get(WaitlistEntry, entry_id)
     if entry is None or entry.patient_id is None:
-        if Action.WRITE not in permissions.PATIENT_ACTIONS.get(principal.role, frozenset()):
-            raise DashboardError(
-                DashErrorCode.DASH_002, f"role {principal.role.value} may not use the waitlist"
-            )
-        raise DashboardError(DashErrorCode.DASH_006, "not associated with this waitlist entry")
-    permissions.require_patient(
-        session, principal=principal, patient_id=entry.patient_id, action=Action.WRITE
-    )
+        if Action.WRITE not in policy.PATIENT_ACTIONS.get(principal.role, frozenset()):
+            raise AccessDenied.not_allowed(f"role {principal.role.value} may not use the waitlist")
+        raise AccessDenied.not_associated("not associated with this waitlist entry")
+    policy.require_patient(session, principal=principal, patient_id=entry.patient_id, action=Action.WRITE)
     return entry
 
 

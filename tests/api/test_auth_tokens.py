@@ -22,7 +22,7 @@ from starlette.routing import Route
 from mediconnect.api import auth_guard, deps
 from mediconnect.api.auth_guard import EXCEPTION_HANDLERS, bearer_required, caller, public, require_bearer
 from mediconnect.api.router import collect_routes, create_api
-from mediconnect.core import permissions, tokens
+from mediconnect.core import policy, tokens
 from mediconnect.core.lockout import LockoutPolicy
 from mediconnect.core.settings import get_settings
 from mediconnect.models.base import utcnow
@@ -324,7 +324,7 @@ async def demo_patient(request: Request) -> Response:
     _, principal = caller(request)
     patient_id = int(request.path_params["patient_id"])
     with deps.db_session() as session:
-        permissions.require_patient(session, principal=principal, patient_id=patient_id)
+        policy.require_patient(session, principal=principal, patient_id=patient_id)
     return JSONResponse({"patient_id": patient_id, "seen_by": principal.user_id})
 
 
@@ -382,8 +382,8 @@ def test_inline_require_bearer(make_user: Callable[..., User]) -> None:
 def test_every_api_route_is_marked() -> None:
     assert auth_guard.unmarked_routes(collect_routes()) == []
     access = {
-        path: auth_guard.access_of(endpoint)
-        for path, endpoint in auth_guard._api_routes(collect_routes())
+        path: auth_guard.route_access(route)
+        for path, route in auth_guard._api_routes(collect_routes())
         if path.startswith("/api/")
     }
     assert access["/api/auth/me"] == "bearer"

@@ -18,6 +18,7 @@ from mediconnect.api import dashboard_feed
 from mediconnect.api.dashboard_feed import HEADLINES
 from mediconnect.api.router import create_api
 from mediconnect.core.tokens import issue_access_token
+from mediconnect.dashboards.kit.frames import Alert, MetricUpdate
 from mediconnect.models.users import User
 from mediconnect.services import lifecycle
 from tests.api import dashboard_world as dw
@@ -26,7 +27,7 @@ from tests.api import dashboard_world as dw
 @pytest.fixture
 def world(api_db: Callable[[], Session], monkeypatch: pytest.MonkeyPatch) -> dw.DashWorld:
     from mediconnect.core.settings import get_settings
-    from mediconnect.dashboards import cache
+    from mediconnect.dashboards.kit import cache
 
     # SQLite reuses ids after a rollback: no figures or request counts of an earlier test's
     # user 3 or clinic 1 (the limit itself is test_dash_010's).
@@ -52,8 +53,10 @@ def first_frames(ws: Any, kind: str) -> dict[str, dict[str, Any]]:
     while len(seen) < len(HEADLINES[kind]):
         frame = ws.receive_json()
         if frame["type"] == "metric_update":
+            MetricUpdate.model_validate(frame)  # the spec's frame (dashboards/kit/frames.py)
             seen[frame["data"]["metric_name"]] = frame["data"]
         else:
+            Alert.model_validate(frame)
             assert frame["type"] == "alert" and set(frame["data"]) == {
                 "severity",
                 "message",

@@ -3,6 +3,7 @@ rules (every role, own and someone else's), every error code, and the cache head
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -14,7 +15,8 @@ import pytest
 from sqlmodel import Session
 
 from mediconnect.api import deps
-from mediconnect.api.openapi import document
+from mediconnect.api.openapi import document as _document
+from mediconnect.api.router import create_api
 from mediconnect.core.db import make_engine
 from mediconnect.models.users import Role
 from tests.api import dashboard_world as dw
@@ -27,7 +29,7 @@ ANALYTICS = "/api/dashboard/doctor/analytics/"
 @pytest.fixture
 def world(api_db: Callable[[], Session], monkeypatch: pytest.MonkeyPatch) -> dw.DashWorld:
     from mediconnect.core.settings import get_settings
-    from mediconnect.dashboards import cache
+    from mediconnect.dashboards.kit import cache
 
     # SQLite reuses ids after a rollback: no figures or request counts of an earlier test's
     # user 3 or clinic 1 (the limit itself is test_dash_010's).
@@ -59,6 +61,11 @@ def refused(r: httpx.Response, status: int, code: str) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- shapes and headers
+
+
+@functools.cache
+def document() -> dict[str, Any]:
+    return _document(create_api())
 
 
 def test_doctor_dashboard_has_the_spec_shape(world: dw.DashWorld) -> None:
@@ -255,3 +262,34 @@ def test_no_extra_keys_and_no_store_on_errors(world: dw.DashWorld) -> None:
 def test_trailing_slash_redirects(world: dw.DashWorld) -> None:
     r = get("/api/dashboard/doctor", "doctor", world)
     assert r.status_code == 307 and r.headers["location"].endswith("/api/dashboard/doctor/")
+
+
+# --------------------------------------------------------------------------- bad input is never a 500
+
+MALFORMED = [
+    f"{DOCTOR}?doctor_id=0",
+    f"{DOCTOR}?doctor_id=2147483648",
+    f"{DOCTOR}?doctor_id=999999999999999999999",
+    f"{DOCTOR}?doctor_id=-1",
+    f"{DOCTOR}?doctor_id=%00",
+    f"{ANALYTICS}?doctor_id=2147483648",
+    f"{ANALYTICS}?start_date=0001-01-01&end_date=0001-01-05&comparison=true",
+    f"{ANALYTICS}?end_date=9999-12-31",
+    f"{ANALYTICS}?start_date=2026-02-30",
+    f"{ANALYTICS}?clinic_id=99999999999999",
+    f"{ANALYTICS}?period=%00",
+    "/api/clinics/0/dashboard/",
+    "/api/clinics/2147483648/dashboard/",
+    "/api/clinics/99999999999/dashboard/",
+    "/api/clinics/-1/dashboard/",
+    "/api/clinics/%00/dashboard/",
+    "/api/dashboard/%00/",
+]
+
+
+@pytest.mark.parametrize("url", MALFORMED)
+@pytest.mark.parametrize("role", ["admin", "doctor", "clinic_staff"])
+def test_malformed_input_gets_a_spec_error(world: dw.DashWorld, url: str, role: str) -> None:
+    r = get(url, role, world)
+    assert r.status_code in (400, 403, 404), (r.status_code, r.text)
+    assert r.json()["code"].startswith("DASH_00")

@@ -1,10 +1,10 @@
 """The running app for the authorization matrix, its database, and the matrix's summary line.
 
-The app is started like the browser tests' ``running_app`` (``reflex run --env prod`` on
-MEDICONNECT_TEST_PORT, against a migrated, tiny-seeded database on PostgreSQL when
-TEST_DATABASE_URL is set, else SQLite), but for this package only: the matrix needs that
-database (to sign subjects in and to watch every row), and the server is stopped before
-tests/browser starts its own on the same port.
+The app is started like the browser tests' ``running_app`` (the session's one production
+build, ``prod_build``, served on its port, against a migrated, tiny-seeded database on
+PostgreSQL when TEST_DATABASE_URL is set, else SQLite), but for this package only: the matrix
+needs that database (to sign subjects in and to watch every row), and the server is stopped
+before tests/browser starts its own on the same port.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pytest
 from mediconnect.core.settings import ROOT
 from tests.authz.runner import CaseResult, Runner
 from tests.authz.world import World
-from tests.support.app_server import running_server, seeded_database
+from tests.support.app_server import ProdBuild, running_server, seeded_database
 
 LOG = ROOT / "test-artifacts" / "authz-server.log"
 ARTIFACT = ROOT / "test-artifacts" / "authz-matrix.json"
@@ -33,12 +33,14 @@ def authz_database_url(tmp_root) -> Iterator[str]:  # type: ignore[no-untyped-de
 
 
 @pytest.fixture(scope="package")
-def authz_app(authz_database_url: str) -> Iterator[str]:
+def authz_app(authz_database_url: str, prod_build: ProdBuild) -> Iterator[str]:
     """Base URL of a running MediConnect on the matrix's own database; single sign-on off, so
     its routes answer with their "unavailable" redirect."""
     if os.environ.get("MEDICONNECT_BASE_URL"):
         pytest.fail("the matrix signs subjects in and watches rows in the database of the app it starts")
-    with running_server(database_url=authz_database_url, log_path=LOG, drop_env_prefix="OIDC_") as base_url:
+    with running_server(
+        build=prod_build, database_url=authz_database_url, log_path=LOG, drop_env_prefix="OIDC_"
+    ) as base_url:
         yield base_url
 
 

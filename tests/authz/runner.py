@@ -405,8 +405,8 @@ class Runner:
                         try:
                             while True:
                                 # The first frame may wait for a dashboard build on a busy
-                                # machine; later ones are read briefly.
-                                wait = 0.5 if texts else 10.0
+                                # machine (the wait bounds a hang); later ones are read briefly.
+                                wait = 0.5 if texts else 60.0
                                 msg = await asyncio.wait_for(ws.receive(), timeout=wait)
                                 if msg.type == aiohttp.WSMsgType.TEXT:
                                     texts.append(msg.data)

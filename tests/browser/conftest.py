@@ -1,30 +1,36 @@
 """The running app and a headless Chromium for the browser tests.
 
-``running_app`` starts ``reflex run --env prod`` once per session unless MEDICONNECT_BASE_URL
-names a server that is already up. Reflex 0.10 serves a prod app on ONE port: the compiled
-frontend, its WebSocket and our /api routes all answer there, so the server is started with
-PORT and PUBLIC_URL (rxconfig reads them from Settings).
+``running_app`` serves the session's production build (``prod_build``, shared with
+tests/authz) for this package unless MEDICONNECT_BASE_URL names a server that is already up.
+Reflex 0.10 serves a prod app on ONE port: the compiled frontend, its WebSocket and our /api
+routes all answer there, so the server is started with PORT and PUBLIC_URL (rxconfig reads
+them from Settings). Chromium is the first of CHROMIUM_NAMES on the PATH (or CHROMIUM_PATH).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from mediconnect.core.settings import ROOT
+from tests.browser.tabs import WAIT_MS
 from tests.conftest import REDIS_URL
-from tests.support.app_server import app_port, is_up, running_server, seeded_database
+from tests.support.app_server import is_up, running_server, seeded_database
 from tests.support.oidc_provider import OidcProvider
+
+# Every expect() without its own timeout waits as long as the rest: a bound on a hang, not 5 s.
+expect.set_options(timeout=WAIT_MS)
 
 OIDC_PROVIDER_NAME = "Test IdP"
 
 ARTIFACTS = ROOT / "test-artifacts"
 SERVER_LOG = ARTIFACTS / "reflex-server.log"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "chrome")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -44,25 +50,34 @@ def app_database_url(tmp_root: Path) -> Iterator[str]:
         yield url
 
 
+def external_base_url() -> str | None:
+    external = os.environ.get("MEDICONNECT_BASE_URL")
+    return external.rstrip("/") if external else None
+
+
 @pytest.fixture(scope="session")
-def oidc_provider() -> Iterator[OidcProvider]:
+def oidc_provider(request: pytest.FixtureRequest) -> Iterator[OidcProvider]:
     """A real OpenID provider on loopback that the running app is configured to trust; it signs
     in whoever ``oidc_provider.user`` is (set it in the test)."""
-    callback = f"http://localhost:{app_port()}/api/auth/oidc/callback"
+    base_url = external_base_url() or request.getfixturevalue("prod_build").base_url
+    callback = f"{base_url}/api/auth/oidc/callback"
     provider = OidcProvider(redirect_uris=(callback,)).start()
     yield provider
     provider.stop()
 
 
-@pytest.fixture(scope="session")
-def running_app(app_database_url: str, oidc_provider: OidcProvider) -> Iterator[str]:
+# Package scope: stopped when the browser tests are done, so the next suite can serve the same
+# build on the same port whatever order the suites run in.
+@pytest.fixture(scope="package")
+def running_app(
+    request: pytest.FixtureRequest, app_database_url: str, oidc_provider: OidcProvider
+) -> Iterator[str]:
     """Base URL of a running MediConnect (no trailing slash)."""
-    external = os.environ.get("MEDICONNECT_BASE_URL")
+    external = external_base_url()
     if external:
-        base_url = external.rstrip("/")
-        if not is_up(base_url):
+        if not is_up(external):
             pytest.fail(f"MEDICONNECT_BASE_URL={external} does not answer / and /api/health")
-        yield base_url
+        yield external
         return
 
     oidc = {
@@ -75,7 +90,10 @@ def running_app(app_database_url: str, oidc_provider: OidcProvider) -> Iterator[
     # so every browser test also crosses processes (test_live_processes proves it on purpose).
     workers = {"GRANIAN_WORKERS": "2"} if REDIS_URL else {}
     with running_server(
-        database_url=app_database_url, log_path=SERVER_LOG, extra_env={**oidc, **workers}
+        build=request.getfixturevalue("prod_build"),
+        database_url=app_database_url,
+        log_path=SERVER_LOG,
+        extra_env={**oidc, **workers},
     ) as base_url:
         yield base_url
 
@@ -86,9 +104,16 @@ def playwright() -> Iterator[Playwright]:
         yield p
 
 
+def chromium_path() -> str:
+    found = os.environ.get("CHROMIUM_PATH") or next(filter(None, map(shutil.which, CHROMIUM_NAMES)), None)
+    if not found:
+        pytest.fail(f"no Chromium on the PATH (looked for {', '.join(CHROMIUM_NAMES)}): `make chromium`")
+    return found
+
+
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
     yield browser
     browser.close()
 

@@ -8,6 +8,10 @@ from playwright.sync_api import Browser, Page, expect
 
 from mediconnect.seed.demo_accounts import DEMO_PASSWORD
 
+# How long a Playwright wait may last (ms): it bounds a hang and never asserts how fast a loaded
+# machine is. conftest makes it the default of every expect() too.
+WAIT_MS = 60_000
+
 WIDE = {"width": 1280, "height": 800}
 TALL = {"width": 768, "height": 1024}
 
@@ -22,5 +26,5 @@ def open_signed_in(
     page.locator("#email").fill(email)
     page.locator("#password").fill(DEMO_PASSWORD)
     page.get_by_role("form", name="Sign in").get_by_role("button").last.click()
-    expect(page).to_have_url(re.compile("^" + re.escape(base + path) + "$"), timeout=20_000)
+    expect(page).to_have_url(re.compile("^" + re.escape(base + path) + "$"), timeout=WAIT_MS)
     return page

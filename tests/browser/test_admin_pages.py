@@ -25,6 +25,7 @@ from mediconnect.core.db import make_engine
 from mediconnect.models.audit import AuditLog
 from mediconnect.seed.demo_accounts import DEMO_BY_ROLE, DEMO_PASSWORD
 from mediconnect.services.audit_search import CSV_COLUMNS
+from tests.browser.tabs import WAIT_MS
 
 pytestmark = pytest.mark.browser
 
@@ -95,7 +96,7 @@ def sign_in_to(tab: Tab, path: str, email: str, password: str) -> Page:
     page = tab.open(f"/login/?next={path}")
     sign_in(page, email, password)
     # The whole URL: "/login/?next=/admin/users/" also ends with the path.
-    expect(page).to_have_url(re.compile("^" + re.escape(tab.base + path) + "$"), timeout=20_000)
+    expect(page).to_have_url(re.compile("^" + re.escape(tab.base + path) + "$"), timeout=WAIT_MS)
     return page
 
 
@@ -119,7 +120,7 @@ def test_admin_creates_finds_deactivates_reactivates_and_changes_role(
     tab = new_tab(tabs, browser, running_app, viewport)
     page = sign_in_to(tab, "/admin/users/", ADMIN.email, DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="Users", exact=True)).to_be_visible()
-    expect(page.get_by_test_id("user-row").first).to_be_visible(timeout=15_000)
+    expect(page.get_by_test_id("user-row").first).to_be_visible(timeout=WAIT_MS)
     expect(page.get_by_test_id("pager-status")).to_contain_text("users · page 1 of")
     tab.no_page_scroll()
     tab.shot(artifacts, "users")
@@ -182,7 +183,7 @@ def test_admin_creates_finds_deactivates_reactivates_and_changes_role(
     other = new_tab(tabs, browser, running_app, WIDE)
     theirs = other.open("/login/")
     sign_in(theirs, email, password)
-    expect(theirs).to_have_url(re.compile(r"/dashboard/$"), timeout=20_000)
+    expect(theirs).to_have_url(re.compile(r"/dashboard/$"), timeout=WAIT_MS)
 
     # Deactivate, with a confirmation: their session ends at once and sign-in is refused.
     row_action(page, name, "Deactivate")
@@ -194,7 +195,7 @@ def test_admin_creates_finds_deactivates_reactivates_and_changes_role(
     expect(page.get_by_test_id("users-notice")).to_contain_text(f"{name} is deactivated")
     expect(row).to_contain_text("Inactive")
     theirs.reload(wait_until="networkidle")
-    expect(theirs).to_have_url(re.compile(r"/login/"), timeout=15_000)
+    expect(theirs).to_have_url(re.compile(r"/login/"), timeout=WAIT_MS)
     sign_in(theirs, email, password)
     expect(theirs.get_by_test_id("login-error")).to_contain_text("deactivated")
 
@@ -204,7 +205,7 @@ def test_admin_creates_finds_deactivates_reactivates_and_changes_role(
     expect(page.get_by_test_id("users-notice")).to_contain_text("active again")
     expect(row).to_contain_text("Active")
     sign_in(theirs, email, password)
-    expect(theirs).to_have_url(re.compile(r"/dashboard/$"), timeout=20_000)
+    expect(theirs).to_have_url(re.compile(r"/dashboard/$"), timeout=WAIT_MS)
 
     # Change the role; a doctor needs a licence, which the dialog asks for.
     row_action(page, name, "Change role")
@@ -219,7 +220,7 @@ def test_admin_creates_finds_deactivates_reactivates_and_changes_role(
     expect(row).to_contain_text("Billing staff")
     # The role change signed them out.
     theirs.reload(wait_until="networkidle")
-    expect(theirs).to_have_url(re.compile(r"/login/"), timeout=15_000)
+    expect(theirs).to_have_url(re.compile(r"/login/"), timeout=WAIT_MS)
     tab.no_page_scroll()
     assert tab.errors == [] and other.errors == []
 
@@ -234,7 +235,7 @@ def test_audit_page_filters_exports_and_verifies(
     tab = new_tab(tabs, browser, running_app, viewport)
     page = sign_in_to(tab, "/admin/audit/", ADMIN.email, DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
-    expect(page.get_by_test_id("audit-row").first).to_be_visible(timeout=15_000)
+    expect(page.get_by_test_id("audit-row").first).to_be_visible(timeout=WAIT_MS)
     tab.no_page_scroll()
 
     # Bad filters are named, field by field.
@@ -293,7 +294,7 @@ def test_audit_page_filters_exports_and_verifies(
     expect(status).to_have_text(re.compile(rf"^{same_day} rows · page 1 of"))
 
     page.get_by_role("button", name="Verify chain").click()
-    expect(page.get_by_test_id("chain-ok")).to_contain_text("Chain intact", timeout=30_000)
+    expect(page.get_by_test_id("chain-ok")).to_contain_text("Chain intact", timeout=WAIT_MS)
     tab.shot(artifacts, "audit-verified")
     tab.no_page_scroll()
     assert tab.errors == []
@@ -322,11 +323,11 @@ def test_a_patient_is_sent_away_and_sees_no_user_data(
     # Signing in on the way to the admin page: the page's guard sends them to their dashboard.
     page = tab.open(f"/login/?next={path}")
     sign_in(page, PATIENT.email, DEMO_PASSWORD)
-    expect(page).to_have_url(re.compile(r"/dashboard/$"), timeout=15_000)
+    expect(page).to_have_url(re.compile(r"/dashboard/$"), timeout=WAIT_MS)
     expect(page.get_by_test_id("dashboard-placeholder")).to_be_visible()
     # Opening it again while signed in: the same.
     page = tab.open(path)
-    expect(page).to_have_url(re.compile(r"/dashboard/$"), timeout=15_000)
+    expect(page).to_have_url(re.compile(r"/dashboard/$"), timeout=WAIT_MS)
     expect(page.get_by_test_id("dashboard-placeholder")).to_be_visible()
     page.wait_for_timeout(500)
     expect(page.get_by_test_id("users-table")).to_have_count(0)

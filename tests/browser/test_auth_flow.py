@@ -19,6 +19,7 @@ from mediconnect.core.db import make_engine
 from mediconnect.models.users import User
 from mediconnect.seed.demo_accounts import DEMO_BY_ROLE
 from mediconnect.services import accounts
+from tests.browser.tabs import WAIT_MS
 
 pytestmark = pytest.mark.browser
 
@@ -120,7 +121,7 @@ def test_register_sign_out_sign_in_edit_profile_sign_out(
     tab.shot(artifacts, "register-filled")
     page.get_by_role("button", name="Create account").click()
 
-    expect(page).to_have_url(re.compile(r"/dashboard/$"), timeout=15_000)
+    expect(page).to_have_url(re.compile(r"/dashboard/$"), timeout=WAIT_MS)
     expect(page.get_by_role("heading", name="Welcome, Thandi")).to_be_visible()
     expect(page.get_by_test_id("dashboard-placeholder")).to_contain_text("Patient dashboard")
     expect(page.get_by_test_id("dashboard-placeholder")).to_contain_text("/dashboard/patient/")
@@ -131,12 +132,12 @@ def test_register_sign_out_sign_in_edit_profile_sign_out(
     sign_out(page)
     tab.shot(artifacts, "signed-out")
     page = tab.open("/profile/")
-    expect(page).to_have_url(re.compile(r"/login/\?next=/profile/"), timeout=10_000)
+    expect(page).to_have_url(re.compile(r"/login/\?next=/profile/"), timeout=WAIT_MS)
     expect(page.get_by_test_id("login-notice")).to_contain_text("Please sign in")
 
     # Sign in again: back to the page asked for.
     sign_in(page, email.upper(), PASSWORD)
-    expect(page).to_have_url(re.compile(r"/profile/$"), timeout=15_000)
+    expect(page).to_have_url(re.compile(r"/profile/$"), timeout=WAIT_MS)
     expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
     expect(page.locator("#first_name")).to_have_value("Thandi")
     expect(page.get_by_text(email)).to_be_visible()
@@ -190,7 +191,7 @@ def test_register_sign_out_sign_in_edit_profile_sign_out(
 
     sign_out(page)
     page = tab.open("/dashboard/")
-    expect(page).to_have_url(re.compile(r"/login/"), timeout=10_000)
+    expect(page).to_have_url(re.compile(r"/login/"), timeout=WAIT_MS)
     assert tab.errors == []
 
 
@@ -284,7 +285,7 @@ def register_patient(page: Page, first_name: str = "Sipho") -> str:
     page.locator("#password").fill(PASSWORD)
     page.locator("#confirm_password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/$"), timeout=15_000)
+    expect(page).to_have_url(re.compile(r"/dashboard/$"), timeout=WAIT_MS)
     return email
 
 
@@ -306,7 +307,7 @@ def test_reconnect_keeps_the_session_and_deactivation_ends_it(
     # Another tab is another client token: not signed in there.
     other = open_tab(tabs, browser, running_app, WIDE)
     other_page = other.open("/profile/")
-    expect(other_page).to_have_url(re.compile(r"/login/\?next=/profile/"), timeout=10_000)
+    expect(other_page).to_have_url(re.compile(r"/login/\?next=/profile/"), timeout=WAIT_MS)
 
     # Deactivation (as an admin would) ends the session: the very next request is refused.
     engine = make_engine(app_database_url)
@@ -318,7 +319,7 @@ def test_reconnect_keeps_the_session_and_deactivation_ends_it(
     finally:
         engine.dispose()
     header(page).get_by_role("link", name="Dashboard").click()
-    expect(page).to_have_url(re.compile(r"/login/"), timeout=10_000)
+    expect(page).to_have_url(re.compile(r"/login/"), timeout=WAIT_MS)
     expect(header(page).get_by_role("link", name="Sign in")).to_be_visible()
     # The redirect can land twice (the role guard and the page's own check), and a late second
     # load of the sign-in page clears an answer already shown; the refusal is the same on every
@@ -328,7 +329,7 @@ def test_reconnect_keeps_the_session_and_deactivation_ends_it(
     for _attempt in range(3):
         sign_in(page, email, PASSWORD)
         try:
-            expect(error).to_contain_text("deactivated", timeout=8_000)
+            expect(error).to_contain_text("deactivated", timeout=WAIT_MS)
             break
         except AssertionError:
             continue

@@ -32,6 +32,7 @@ from mediconnect.models.billing import (
     PaymentStatus,
 )
 from mediconnect.seed.demo_accounts import DEMO_BY_ROLE, DEMO_PASSWORD
+from tests.browser.tabs import WAIT_MS
 
 pytestmark = pytest.mark.browser
 
@@ -83,7 +84,7 @@ def sign_in_to(page: Page, base: str, path: str, email: str) -> None:
     page.locator("#email").fill(email)
     page.locator("#password").fill(DEMO_PASSWORD)
     page.get_by_role("form", name="Sign in").get_by_role("button").last.click()
-    expect(page).to_have_url(re.compile("^" + re.escape(base + path) + "$"), timeout=20_000)
+    expect(page).to_have_url(re.compile("^" + re.escape(base + path) + "$"), timeout=WAIT_MS)
 
 
 def shot(page: Page, artifacts: Path, name: str) -> None:
@@ -148,7 +149,7 @@ def test_billing_staff_take_part_payments_until_paid_and_print_the_receipt(
     page = open_tab(pages, browser, viewport)
     sign_in_to(page, running_app, "/billing/invoices/", BILLING.email)
     expect(page.get_by_role("heading", name="Invoices", exact=True)).to_be_visible()
-    expect(page.get_by_test_id("invoice-row").first).to_be_visible(timeout=15_000)
+    expect(page.get_by_test_id("invoice-row").first).to_be_visible(timeout=WAIT_MS)
     expect(page.get_by_test_id("sum-outstanding")).to_contain_text("R")
     no_page_scroll(page)
     shot(page, artifacts, "invoices")
@@ -188,12 +189,12 @@ def test_billing_staff_take_part_payments_until_paid_and_print_the_receipt(
     expect(page.get_by_role("dialog")).to_have_count(0)
     expect(page.get_by_test_id("invoice-status")).to_have_text("Partially paid")
     expect(page.get_by_test_id("invoice-balance")).to_have_text(rand(rest))
-    expect(other.get_by_test_id("invoice-balance")).to_have_text(rand(rest), timeout=5_000)
+    expect(other.get_by_test_id("invoice-balance")).to_have_text(rand(rest), timeout=WAIT_MS)
     record_payment(page, str(rest), "Cash")
     expect(page.get_by_role("dialog")).to_have_count(0)
     expect(page.get_by_test_id("invoice-balance")).to_have_text("R0.00")
     expect(page.get_by_test_id("payment-row")).to_have_count(2)
-    expect(other.get_by_test_id("payment-row")).to_have_count(2, timeout=5_000)
+    expect(other.get_by_test_id("payment-row")).to_have_count(2, timeout=WAIT_MS)
     expect(page.get_by_role("button", name="Record payment")).to_have_count(0)
     no_page_scroll(page)
     shot(page, artifacts, "invoice-paid")
@@ -211,7 +212,7 @@ def test_billing_staff_take_part_payments_until_paid_and_print_the_receipt(
     assert refreshed is not None and refreshed.amount_paid == due
     assert refreshed.status is InvoiceStatus.PAID
     expect(page.get_by_test_id("invoice-status")).to_have_text("Paid")
-    expect(other.get_by_test_id("invoice-status")).to_have_text("Paid", timeout=5_000)
+    expect(other.get_by_test_id("invoice-status")).to_have_text("Paid", timeout=WAIT_MS)
 
     # The receipt of the cash payment: practice, patient, amount, number.
     receipt_link = f"Receipt {paid[1].receipt_number}"
@@ -244,7 +245,7 @@ def test_billing_staff_take_part_payments_until_paid_and_print_the_receipt(
     expect(page.get_by_test_id("refund-row")).to_contain_text("Scan shortened by the clinic")
     expect(page.get_by_test_id("invoice-balance")).to_have_text("R10.00")
     expect(page.get_by_test_id("invoice-status")).to_have_text("Partially paid")
-    expect(other.get_by_test_id("invoice-balance")).to_have_text("R10.00", timeout=5_000)
+    expect(other.get_by_test_id("invoice-balance")).to_have_text("R10.00", timeout=WAIT_MS)
 
 
 def test_billing_staff_submit_a_claim_record_the_decision_and_the_schemes_payment(
@@ -308,12 +309,12 @@ def test_patients_see_their_own_invoices_and_others_are_sent_away(
     page = open_tab(pages, browser, TALL)
     sign_in_to(page, running_app, "/billing/my-invoices/", PATIENT.email)
     expect(page.get_by_role("heading", name="My invoices")).to_be_visible()
-    expect(page.get_by_test_id("my-invoice").first).to_be_visible(timeout=15_000)
+    expect(page.get_by_test_id("my-invoice").first).to_be_visible(timeout=WAIT_MS)
     no_page_scroll(page)
     shot(page, artifacts, "my-invoices")
     # A patient opening the staff list is sent to their dashboard, with no invoice data.
     page.goto(f"{running_app}/billing/invoices/", wait_until="networkidle")
-    expect(page).to_have_url(re.compile(r"/dashboard/$"), timeout=15_000)
+    expect(page).to_have_url(re.compile(r"/dashboard/$"), timeout=WAIT_MS)
     expect(page.get_by_test_id("invoice-row")).to_have_count(0)
 
     doctor = open_tab(pages, browser, WIDE)
@@ -321,5 +322,5 @@ def test_patients_see_their_own_invoices_and_others_are_sent_away(
     invoice = db.read(lambda s: s.exec(select(Invoice).order_by(col(Invoice.id))).first())
     assert invoice is not None
     doctor.goto(f"{running_app}/billing/invoices/{invoice.id}/", wait_until="networkidle")
-    expect(doctor).to_have_url(re.compile(r"/dashboard/"), timeout=15_000)
+    expect(doctor).to_have_url(re.compile(r"/dashboard/"), timeout=WAIT_MS)
     expect(doctor.get_by_test_id("invoice-number")).to_have_count(0)

@@ -28,7 +28,7 @@ from mediconnect.models.clinics import Clinic
 from mediconnect.models.staff import Doctor
 from mediconnect.models.users import User
 from mediconnect.seed.demo_accounts import DEMO_BY_ROLE
-from tests.browser.tabs import open_signed_in
+from tests.browser.tabs import WAIT_MS, open_signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +39,7 @@ ADMIN = DEMO_BY_ROLE["admin"]
 LANDSCAPE = {"width": 1024, "height": 768}
 PORTRAIT = {"width": 768, "height": 1024}
 WALL = {"width": 1920, "height": 1080}
-LOAD_MS = 30_000
+LOAD_MS = WAIT_MS
 
 
 class Db:
@@ -68,7 +68,7 @@ def doctor_data(db: Db, user_id: int, doctor_id: int | None = None) -> dict[str,
         user = s.get(User, user_id)
         assert user is not None
         principal = principal_for(s, user=user)
-        return service.doctor_dashboard(session=s, principal=principal, doctor_id=doctor_id, fresh=True).data
+        return service.serve("doctor", session=s, principal=principal, doctor_id=doctor_id, fresh=True).data
 
     return db.read(build)
 
@@ -79,8 +79,8 @@ def clinic_data(db: Db, user_id: int, clinic_id: int) -> dict[str, Any]:
     def build(s: Session) -> dict[str, Any]:
         user = s.get(User, user_id)
         assert user is not None
-        return service.clinic_dashboard(
-            session=s, principal=principal_for(s, user=user), clinic_id=clinic_id, fresh=True
+        return service.serve(
+            "clinic", session=s, principal=principal_for(s, user=user), clinic_id=clinic_id, fresh=True
         ).data
 
     return db.read(build)
@@ -300,7 +300,7 @@ def test_a_check_in_at_the_desk_shows_on_an_open_clinic_dashboard(
     expect(desk.get_by_test_id("desk-notice")).to_contain_text(f"{patient} checked in")
 
     # The dashboard follows by itself (the live push), without navigating.
-    expect(card).to_contain_text(re.compile(rf"(^|\D){before + 1} in progress"), timeout=10_000)
+    expect(card).to_contain_text(re.compile(rf"(^|\D){before + 1} in progress"), timeout=WAIT_MS)
     assert navigations == [], f"the dashboard navigated: {navigations}"
 
 

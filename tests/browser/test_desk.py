@@ -14,7 +14,7 @@ from sqlmodel import Session
 from mediconnect.core.db import make_engine
 from mediconnect.models.appointments import Appointment, AppointmentStatus
 from mediconnect.seed.demo_accounts import DEMO_BY_ROLE, DEMO_PASSWORD
-from tests.browser.tabs import TALL, WIDE, open_signed_in
+from tests.browser.tabs import TALL, WAIT_MS, WIDE, open_signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,7 @@ def test_check_in_from_the_desk_shows_on_every_desk_and_in_the_list(
     browser: Browser, running_app: str, app_database_url: str, pages: list[Page]
 ) -> None:
     desk = open_signed_in(browser, running_app, pages, STAFF.email, "/desk/")
-    expect(desk.get_by_test_id("desk-queue")).to_be_visible(timeout=15_000)
+    expect(desk.get_by_test_id("desk-queue")).to_be_visible(timeout=WAIT_MS)
     clinic = desk.locator("#desk-clinic").inner_text()
     row = desk.get_by_test_id("desk-row").filter(has=desk.get_by_test_id("desk-check_in")).first
     expect(row).to_be_visible()
@@ -57,7 +57,7 @@ def test_check_in_from_the_desk_shows_on_every_desk_and_in_the_list(
     expect(mine.get_by_test_id("desk-waiting")).to_contain_text("waiting")
 
     # The other desk updates by itself.
-    expect(other_row).to_have_attribute("data-status", "checked_in", timeout=3_000)
+    expect(other_row).to_have_attribute("data-status", "checked_in", timeout=WAIT_MS)
     assert navigations == [], f"the other desk navigated: {navigations}"
 
     with Session(make_engine(app_database_url)) as db:
@@ -91,5 +91,5 @@ def test_a_patient_cannot_open_the_desk(browser: Browser, running_app: str, page
     page.locator("#email").fill(PATIENT.email)
     page.locator("#password").fill(DEMO_PASSWORD)
     page.get_by_role("form", name="Sign in").get_by_role("button").last.click()
-    expect(page).to_have_url(re.compile(r"/dashboard/$"), timeout=20_000)
+    expect(page).to_have_url(re.compile(r"/dashboard/$"), timeout=WAIT_MS)
     expect(page.get_by_test_id("desk-queue")).to_have_count(0)

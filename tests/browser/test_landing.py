@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from mediconnect.features.shell.nav import PUBLIC_NAV
+from tests.browser.tabs import WAIT_MS
 
 pytestmark = pytest.mark.browser
 
@@ -137,7 +138,7 @@ def test_menu_link_to_booking_asks_a_visitor_to_sign_in_first(
     page.get_by_role("button", name="Open navigation menu").click()
     page.get_by_role("menuitem", name="Book a scan").click()
 
-    expect(page).to_have_url(re.compile(r"/login/\?next=/appointments/book/"), timeout=10_000)
+    expect(page).to_have_url(re.compile(r"/login/\?next=/appointments/book/"), timeout=WAIT_MS)
     expect(page.get_by_test_id("brand")).to_be_visible()
 
 

@@ -24,6 +24,7 @@ from mediconnect.models.clinics import MaintenanceWindow
 from mediconnect.models.staff import DutyShift
 from mediconnect.models.users import User
 from mediconnect.seed.demo_accounts import DEMO_BY_ROLE, DEMO_PASSWORD
+from tests.browser.tabs import WAIT_MS
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +51,7 @@ class Tab:
         page.locator("#email").fill(email)
         page.locator("#password").fill(DEMO_PASSWORD)
         page.get_by_role("form", name="Sign in").get_by_role("button").last.click()
-        expect(page).to_have_url(re.compile("^" + re.escape(self.base + path) + "$"), timeout=20_000)
+        expect(page).to_have_url(re.compile("^" + re.escape(self.base + path) + "$"), timeout=WAIT_MS)
         return page
 
     def shot(self, artifacts: Path, name: str) -> None:
@@ -98,11 +99,11 @@ def test_clinic_staff_schedules_maintenance_and_a_shift(
     tab = new_tab(tabs, browser, running_app, viewport)
     page = tab.sign_in_to("/manage/clinics/", STAFF.email)
     link = page.get_by_test_id("manage-clinic-link")
-    expect(link).to_have_count(1, timeout=15_000)
+    expect(link).to_have_count(1, timeout=WAIT_MS)
     tab.shot(artifacts, "clinics")
     link.click()
     expect(page).to_have_url(re.compile(r"/manage/clinics/\d+/$"))
-    expect(page.get_by_test_id("hours-table")).to_be_visible(timeout=15_000)
+    expect(page.get_by_test_id("hours-table")).to_be_visible(timeout=WAIT_MS)
     tab.no_page_scroll()
     tab.shot(artifacts, "hours")
     page.get_by_role("tab", name="Rooms & equipment").click()
@@ -124,7 +125,7 @@ def test_clinic_staff_schedules_maintenance_and_a_shift(
     page.locator("#ends_time").fill("04:30")
     page.get_by_test_id("add-maintenance").click()
     row = page.get_by_test_id("maintenance-row").filter(has_text=title)
-    expect(row).to_contain_text(f"{day} 02:00", timeout=15_000)
+    expect(row).to_contain_text(f"{day} 02:00", timeout=WAIT_MS)
     expect(row).to_contain_text("Whole clinic")
     tab.no_page_scroll()
     tab.shot(artifacts, "maintenance")
@@ -149,7 +150,7 @@ def test_clinic_staff_schedules_maintenance_and_a_shift(
     page.get_by_test_id("add-shift").click()
     first_day = page.get_by_test_id("roster-day").first
     expect(first_day.get_by_test_id("shift-row").filter(has_text="23:00 - 05:00 +1")).to_be_visible(
-        timeout=15_000
+        timeout=WAIT_MS
     )
     tab.no_page_scroll()
     tab.shot(artifacts, "roster")
@@ -173,7 +174,7 @@ def test_clinic_staff_schedules_maintenance_and_a_shift(
     # Cancel it: gone from the roster.
     first_day.get_by_role("button", name=re.compile(r"^Cancel shift 23:00")).click()
     expect(first_day.get_by_test_id("shift-row").filter(has_text="23:00 - 05:00 +1")).to_have_count(
-        0, timeout=15_000
+        0, timeout=WAIT_MS
     )
     assert week
     engine.dispose()
@@ -191,7 +192,7 @@ def test_admin_adds_a_service(
 ) -> None:
     tab = new_tab(tabs, browser, running_app, viewport)
     page = tab.sign_in_to("/manage/services/", ADMIN.email)
-    expect(page.get_by_test_id("service-row").first).to_be_visible(timeout=15_000)
+    expect(page.get_by_test_id("service-row").first).to_be_visible(timeout=WAIT_MS)
     tab.no_page_scroll()
     tab.shot(artifacts, "services")
     code = f"T{uuid.uuid4().hex[:6].upper()}"
@@ -208,7 +209,7 @@ def test_admin_adds_a_service(
     dialog.locator("#price").fill("1250.00")
     dialog.get_by_text("Referral required").click()
     dialog.get_by_test_id("save-service").click()
-    expect(dialog).to_have_count(0, timeout=15_000)
+    expect(dialog).to_have_count(0, timeout=WAIT_MS)
     row = page.get_by_test_id("service-row").filter(has_text=code)
     expect(row).to_contain_text("1250.00")
     expect(row).to_contain_text("Referral")
@@ -228,6 +229,6 @@ def test_a_patient_is_sent_away_from_the_set_up_pages(
     page = tab.sign_in_to("/profile/", PATIENT.email)
     for path in ("/manage/clinics/1/", "/manage/services/", "/manage/clinics/"):
         tab.open(path)
-        expect(page).to_have_url(re.compile(r"/dashboard/$"), timeout=15_000)
+        expect(page).to_have_url(re.compile(r"/dashboard/$"), timeout=WAIT_MS)
         expect(page.get_by_test_id("hours-table")).to_have_count(0)
         expect(page.get_by_test_id("services-table")).to_have_count(0)

@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, expect
 
 from mediconnect.seed.demo_accounts import DEMO_BY_ROLE
 from tests.browser.conftest import OIDC_PROVIDER_NAME
+from tests.browser.tabs import WAIT_MS
 from tests.browser.test_auth_flow import WIDE, Tab, header, open_tab, sign_out
 from tests.support.oidc_provider import OidcProvider, ProviderUser
 
@@ -42,7 +43,7 @@ def test_sign_in_with_the_provider(
     seen: list[str] = []
     _start_sso(tab, seen)
     page = tab.page
-    expect(page).to_have_url(re.compile(r"/dashboard/"), timeout=20_000)
+    expect(page).to_have_url(re.compile(r"/dashboard/"), timeout=WAIT_MS)
     expect(header(page).get_by_role("link", name="Sign out")).to_be_visible()
     page.screenshot(path=artifacts / "oidc-signed-in-1024x768.png")
     token = page.evaluate("() => window.sessionStorage.getItem('token')") or ""
@@ -61,6 +62,6 @@ def test_unknown_address_is_turned_away(
     tab = open_tab(tabs, browser, running_app, WIDE)
     _start_sso(tab, [])
     page = tab.page
-    expect(page).to_have_url(re.compile(r"/login/\?reason=oidc_no_account"), timeout=20_000)
+    expect(page).to_have_url(re.compile(r"/login/\?reason=oidc_no_account"), timeout=WAIT_MS)
     expect(page.get_by_role("alert")).to_contain_text("MediConnect account")
     expect(header(page).get_by_role("link", name="Sign in")).to_be_visible()

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select, update
 
 from mediconnect.core import audit
 from mediconnect.core.audit import GENESIS_HASH, AuditLogImmutableError, flush_pending, record, verify_chain
-from mediconnect.core.permissions import Principal
+from mediconnect.core.policy import Principal
 from mediconnect.models.audit import AuditLog
 from mediconnect.models.users import Role
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from mediconnect.core.errors import AuthError, AuthErrorCode, DashboardError, DashErrorCode
+from mediconnect.core.errors import (
+    AccessDenied,
+    AuthError,
+    AuthErrorCode,
+    DashboardError,
+    DashErrorCode,
+    ServiceError,
+)
 
 SPEC = {
     "DASH_001": ("Dashboard not found", 404),
@@ -42,3 +49,25 @@ def test_auth_errors_are_401_with_distinct_codes() -> None:
         assert err.http_status == 401 == c.http_status
         assert err.as_json() == {"code": c.code, "message": c.message, "detail": "why"}
         assert err.www_authenticate.startswith("Bearer ")
+
+
+@pytest.mark.parametrize("code", [DashErrorCode.DASH_002, DashErrorCode.DASH_006])
+def test_access_denied_keeps_the_refusal_wire_format(code: DashErrorCode) -> None:
+    err = AccessDenied(code, "not associated with this invoice")
+    assert isinstance(err, ServiceError)
+    assert err.http_status == 403
+    assert err.as_json() == {"code": code.code, "message": code.message, "detail": err.detail}
+    assert AccessDenied().code is DashErrorCode.DASH_002
+    assert AccessDenied.not_associated().code is DashErrorCode.DASH_006
+    assert AccessDenied.not_allowed("x").code is DashErrorCode.DASH_002
+
+
+def test_access_denied_carries_refusal_codes_only() -> None:
+    with pytest.raises(ValueError):
+        AccessDenied(DashErrorCode.DASH_005)
+
+
+def test_access_denied_is_still_caught_as_dashboard_error_during_the_move() -> None:
+    # Issue 11 transition: handlers written as ``except DashboardError`` keep catching refusals.
+    with pytest.raises(DashboardError):
+        raise AccessDenied.not_associated()

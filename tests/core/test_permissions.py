@@ -15,9 +15,9 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from mediconnect.core import permissions as perm
-from mediconnect.core.errors import AuthError, DashboardError, DashErrorCode
-from mediconnect.core.permissions import Action, DashboardType, Principal, Scope, principal_for
+from mediconnect.core import policy as perm
+from mediconnect.core.errors import AccessDenied, AuthError, DashboardError, DashErrorCode
+from mediconnect.core.policy import Action, DashboardType, Principal, Scope, principal_for
 from mediconnect.models.appointments import Appointment
 from mediconnect.models.billing import Invoice
 from mediconnect.models.patients import Patient
@@ -215,7 +215,7 @@ def _check_matrix(
                 try:
                     require(session, principal=p, action=action, **{id_kw: obj_id})  # type: ignore[operator]
                     code = None
-                except DashboardError as exc:
+                except AccessDenied as exc:
                     code = exc.code.code
                 want_code = None if name in want else ("DASH_002" if allowed == DENIED else "DASH_006")
                 if code != want_code:
@@ -248,7 +248,7 @@ def test_missing_objects_are_not_associated_for_everyone(session: Session, world
     for who in ("admin", "d1", "p1"):
         p = world.principals[who]
         assert not perm.can_access_patient(session, principal=p, patient_id=10**9)
-        with pytest.raises(DashboardError) as exc:
+        with pytest.raises(AccessDenied) as exc:
             perm.require_patient(session, principal=p, patient_id=10**9)
         assert exc.value.code is DashErrorCode.DASH_006
 
@@ -289,7 +289,7 @@ def test_clinic_rules(session: Session, world: World) -> None:
             if want is True:
                 perm.require_clinic(session, principal=p, clinic_id=cid)
                 continue
-            with pytest.raises(DashboardError) as exc:
+            with pytest.raises(AccessDenied) as exc:
                 perm.require_clinic(session, principal=p, clinic_id=cid)
             assert exc.value.code.code == ("DASH_002" if want == DENIED else "DASH_006"), (who, clinic)
 
@@ -335,7 +335,7 @@ def test_dashboard_matrix_matches_the_spec() -> None:
                 want is not None
             )
             if want is None:
-                with pytest.raises(DashboardError) as exc:
+                with pytest.raises(AccessDenied) as exc:
                     perm.require_dashboard(principal=p, dashboard_type=dashboard)
                 assert exc.value.code is DashErrorCode.DASH_002
                 assert exc.value.http_status == 403
@@ -359,10 +359,10 @@ def test_doctor_own_data() -> None:
     assert perm.can_view_doctor(principal=d, doctor_id=7)
     assert not perm.can_view_doctor(principal=d, doctor_id=8)
     assert perm.can_view_doctor(principal=Principal(user_id=2, role=Role.ADMIN), doctor_id=8)
-    with pytest.raises(DashboardError) as exc:
+    with pytest.raises(AccessDenied) as exc:
         perm.require_doctor(principal=d, doctor_id=8)
     assert exc.value.code is DashErrorCode.DASH_006
-    with pytest.raises(DashboardError) as exc:
+    with pytest.raises(AccessDenied) as exc:
         perm.require_doctor(principal=Principal(user_id=3, role=Role.PATIENT, patient_id=1), doctor_id=7)
     assert exc.value.code is DashErrorCode.DASH_002
 
@@ -421,3 +421,47 @@ def test_each_object_check_is_one_exists_query(session: Session, world: World) -
             session, principal=world.principals["analyst"], patient_id=world.patients["P1"]
         )
     assert stmts == []
+
+
+def test_clinic_managers(session: Session, world: World) -> None:
+    """Admins any clinic, clinic staff their own; doctors view clinics but never manage them."""
+    a = world.clinics["A"]
+    for who in ("admin", "cs_a"):
+        perm.require_clinic_manager(session, principal=world.principals[who], clinic_id=a)
+    for who, code in (("d1", "DASH_002"), ("p1", "DASH_002"), ("cs_old", "DASH_006")):
+        with pytest.raises(AccessDenied) as exc:
+            perm.require_clinic_manager(session, principal=world.principals[who], clinic_id=a)
+        assert exc.value.code.code == code, who
+    with pytest.raises(DashboardError) as exc:
+        perm.require_clinic_manager(session, principal=world.principals["cs_a"], clinic_id=10**9)
+    assert exc.value.code is DashErrorCode.DASH_005
+
+
+def test_referral_documents(session: Session, world: World) -> None:
+    """P2's referral by rd: its readers and rd may open the document; nobody sees a deleted one."""
+    from mediconnect.models.referrals import Referral, ReferralDocument
+
+    referral = session.exec(select(Referral).where(Referral.patient_id == world.patients["P2"])).one()
+    doc = ReferralDocument(
+        referral_id=referral.id,
+        original_filename="letter.pdf",
+        stored_name="x" * 32,
+        content_type="application/pdf",
+        size_bytes=10,
+        sha256="0" * 64,
+    )
+    session.add(doc)
+    session.flush()
+    assert doc.id is not None
+    for who in ("admin", "d2", "rd", "bs_d2"):
+        got, ref = perm.require_referral_document(
+            session, principal=world.principals[who], document_id=doc.id
+        )
+        assert (got.id, ref.id) == (doc.id, referral.id), who
+    for who, code in (("analyst", "DASH_002"), ("p1", "DASH_006"), ("d1", "DASH_006")):
+        with pytest.raises(AccessDenied) as exc:
+            perm.require_referral_document(session, principal=world.principals[who], document_id=doc.id)
+        assert exc.value.code.code == code, who
+    with pytest.raises(AccessDenied) as exc:
+        perm.require_referral_document(session, principal=world.principals["admin"], document_id=10**9)
+    assert exc.value.code is DashErrorCode.DASH_006

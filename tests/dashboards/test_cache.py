@@ -13,8 +13,8 @@ from mediconnect.core import events
 from mediconnect.core.cache import Cache
 from mediconnect.core.permissions import principal_for
 from mediconnect.core.settings import get_settings
-from mediconnect.dashboards import cache as dcache
 from mediconnect.dashboards import service
+from mediconnect.dashboards.kit import cache as dcache
 from mediconnect.models.users import Role
 from mediconnect.services import lifecycle, payments
 from mediconnect.services.booking import book
@@ -45,7 +45,7 @@ def clinic_view(session: Session, clinic_id: int, user_id: int, **kw: object) ->
     user = session.get(User, user_id)
     assert user is not None
     p = principal_for(session, user=user)
-    return service.clinic_dashboard(session=session, principal=p, clinic_id=clinic_id, **kw)  # type: ignore[arg-type]
+    return service.serve("clinic", session=session, principal=p, clinic_id=clinic_id, **kw)  # type: ignore[arg-type]
 
 
 def put_doctor_value(doctor_id: int, user_id: int) -> str:
@@ -78,12 +78,12 @@ def test_second_call_is_served_from_cache(session: Session, backend: str | None)
 
 
 def test_keys_follow_the_spec() -> None:
-    from mediconnect.dashboards.cache import analytics_key, clinic_key, doctor_key
+    from mediconnect.dashboards.kit.cache import analytics_key, clinic_key, doctor_key
 
     assert doctor_key(12) == "dash:doctor:12:today"
     assert clinic_key(3) == "dash:clinic:3:metrics"
     assert (dcache.DOCTOR_TTL, dcache.CLINIC_TTL, dcache.ANALYTICS_TTL) == (30, 30, 3600)
-    params = pytest.importorskip("mediconnect.dashboards.doctor_analytics").AnalyticsParams
+    params = pytest.importorskip("mediconnect.dashboards.doctor.analytics").AnalyticsParams
     day = datetime(2026, 11, 21).date()
     assert analytics_key(12, params(period="month"), day) == "dash:doctor:12:month:2026-11-21"
 

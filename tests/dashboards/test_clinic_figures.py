@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from mediconnect.dashboards import clinic, daily_stats
+from mediconnect.dashboards import clinic
+from mediconnect.dashboards.kit import daily_stats
+from mediconnect.dashboards.kit.schema import wire
 from tests.dashboards import clinic_world
 from tests.dashboards.clinic_world import NOW, World
 
@@ -28,7 +30,7 @@ def world(session: Session) -> World:
 @pytest.fixture
 def dash(session: Session, world: World) -> dict[str, Any]:
     assert world.clinic.id is not None
-    return clinic.build(session=session, clinic_id=world.clinic.id, now=NOW)
+    return wire(clinic.build(session=session, clinic_id=world.clinic.id, now=NOW))
 
 
 def test_shape_has_every_spec_section(dash: dict[str, Any]) -> None:
@@ -132,7 +134,7 @@ def test_weekly_goal_falls_back_to_the_daily_target_then_to_none(session: Sessio
     assert world.clinic.id is not None
 
     def vs_target() -> Any:
-        built = clinic.build(session=session, clinic_id=world.clinic.id, now=NOW)
+        built = wire(clinic.build(session=session, clinic_id=world.clinic.id, now=NOW))
         return built["operational_metrics"]["weekly_performance"]["revenue"]["vs_target"]
 
     assert vs_target() == 0.7  # 3500 / (1000 a day x 5 open days: Fri 13 closed, Sun shut)
@@ -366,7 +368,7 @@ def test_upcoming_events(dash: dict[str, Any]) -> None:
 
 def test_other_clinic_sees_only_its_own(session: Session, world: World) -> None:
     assert world.other.id is not None
-    other = clinic.build(session=session, clinic_id=world.other.id, now=NOW)
+    other = wire(clinic.build(session=session, clinic_id=world.other.id, now=NOW))
     today = other["operational_metrics"]["today"]
     assert today["appointments"]["total_scheduled"] == 1  # x1
     assert today["patient_flow"]["patient_satisfaction"] == 1.0
@@ -388,5 +390,5 @@ def test_unknown_clinic_is_dash_005(session: Session) -> None:
     from mediconnect.core.errors import DashboardError, DashErrorCode
 
     with pytest.raises(DashboardError) as err:
-        clinic.build(session=session, clinic_id=987654, now=NOW)
+        wire(clinic.build(session=session, clinic_id=987654, now=NOW))
     assert err.value.code is DashErrorCode.DASH_005

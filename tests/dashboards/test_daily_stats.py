@@ -12,8 +12,8 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, select
 
-from mediconnect.dashboards import daily_stats
-from mediconnect.dashboards.daily_stats import DailyStat
+from mediconnect.dashboards.kit import daily_stats
+from mediconnect.dashboards.kit.daily_stats import DailyStat
 from mediconnect.models.appointments import Appointment, AppointmentStatus, AppointmentType
 from mediconnect.models.clinics import Clinic
 from mediconnect.models.patients import Patient

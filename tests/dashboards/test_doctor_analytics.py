@@ -13,8 +13,9 @@ import pytest
 from sqlmodel import Session
 
 from mediconnect.core.errors import DashboardError, DashErrorCode
-from mediconnect.dashboards import doctor_analytics
-from mediconnect.dashboards.doctor_analytics import AnalyticsParams, parse_params
+from mediconnect.dashboards.doctor import analytics as doctor_analytics
+from mediconnect.dashboards.doctor.analytics import AnalyticsParams, parse_params
+from mediconnect.dashboards.kit.schema import wire
 from tests.dashboards import doctor_world
 from tests.dashboards.doctor_world import NOW, World
 
@@ -26,8 +27,8 @@ def world(session: Session) -> World:
 
 def _build(session: Session, world: World, **query: str) -> dict[str, Any]:
     assert world.smith.id is not None
-    return doctor_analytics.build(
-        session=session, doctor_id=world.smith.id, params=parse_params(query), now=NOW
+    return wire(
+        doctor_analytics.build(session=session, doctor_id=world.smith.id, params=parse_params(query), now=NOW)
     )
 
 
@@ -60,6 +61,10 @@ def test_parse_values() -> None:
         {"start_date": "2025-01-01", "end_date": "2026-01-02"},  # 367 days
         {"comparison": "maybe"},
         {"clinic_id": "main"},
+        # Bad input that used to reach the date arithmetic or the database (a 500):
+        {"start_date": "0001-01-01", "end_date": "0001-01-05", "comparison": "true"},
+        {"end_date": "9999-12-31"},
+        {"clinic_id": "99999999999999"},
     ],
 )
 def test_parse_rejects_bad_input(query: dict[str, str]) -> None:
@@ -245,8 +250,10 @@ def test_start_only_runs_to_today(session: Session, world: World) -> None:
 
 def test_other_doctor_rows_never_count(session: Session, world: World) -> None:
     assert world.jones.id is not None
-    out = doctor_analytics.build(
-        session=session, doctor_id=world.jones.id, params=parse_params({"period": "month"}), now=NOW
+    out = wire(
+        doctor_analytics.build(
+            session=session, doctor_id=world.jones.id, params=parse_params({"period": "month"}), now=NOW
+        )
     )
     assert out["appointments"]["total"] == 4  # b1..b4
     assert out["revenue"]["total"] == "2500.00"  # 1000 + 800 + 700

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from mediconnect.core.errors import DashboardError, DashErrorCode
 from mediconnect.dashboards import doctor
+from mediconnect.dashboards.kit.schema import wire
 from tests.dashboards import doctor_world
 from tests.dashboards.doctor_world import NOW, World
 
@@ -26,7 +27,7 @@ def world(session: Session) -> World:
 @pytest.fixture
 def dash(session: Session, world: World) -> dict[str, Any]:
     assert world.smith.id is not None
-    return doctor.build(session=session, doctor_id=world.smith.id, now=NOW)
+    return wire(doctor.build(session=session, doctor_id=world.smith.id, now=NOW))
 
 
 def _pid(world: World, key: str) -> int:
@@ -307,7 +308,7 @@ def test_quick_actions(dash: dict[str, Any]) -> None:
 
 def test_other_doctor_sees_only_own_rows(session: Session, world: World) -> None:
     assert world.jones.id is not None
-    other = doctor.build(session=session, doctor_id=world.jones.id, now=NOW)
+    other = wire(doctor.build(session=session, doctor_id=world.jones.id, now=NOW))
     today = other["today_metrics"]
     assert today["appointments"] == {"total": 1, "completed": 1, "upcoming": 0, "cancelled": 0, "no_show": 0}
     assert today["revenue"] == {"generated": "1000.00", "target": "500.00", "achievement_rate": 2.0}
@@ -339,12 +340,12 @@ def test_a_doctor_who_only_consults_owes_no_reports(session: Session, world: Wor
             session.add(appt)
     session.flush()
     assert world.smith.id is not None
-    dash = doctor.build(session=session, doctor_id=world.smith.id, now=NOW)
+    dash = wire(doctor.build(session=session, doctor_id=world.smith.id, now=NOW))
     assert dash["monthly_trends"]["performance_indicators"]["documentation_completeness"] == 1.0
     assert [q["count"] for q in dash["quick_actions"] if q["action"] == "pending_reports"] == [0]
 
 
 def test_unknown_doctor_is_refused(session: Session) -> None:
     with pytest.raises(DashboardError) as err:
-        doctor.build(session=session, doctor_id=987654, now=NOW)
+        wire(doctor.build(session=session, doctor_id=987654, now=NOW))
     assert err.value.code is DashErrorCode.DASH_006

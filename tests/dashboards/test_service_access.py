@@ -6,6 +6,7 @@ every allowed view leaves one audit row naming the dashboard.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,8 +17,8 @@ from sqlmodel import Session, col, select
 from mediconnect.core import audit
 from mediconnect.core.errors import DashboardError
 from mediconnect.core.permissions import Principal, principal_for
-from mediconnect.dashboards import cache as dcache
 from mediconnect.dashboards import service
+from mediconnect.dashboards.kit import cache as dcache
 from mediconnect.models.audit import AuditLog
 from mediconnect.models.clinics import Clinic
 from mediconnect.models.staff import Doctor
@@ -122,17 +123,17 @@ def test_doctor_dashboard_access(
     session: Session, world: World, name: str, whose: str, expected: str | None, surface: str
 ) -> None:
     if surface == "analytics":
-        pytest.importorskip("mediconnect.dashboards.doctor_analytics")
+        pytest.importorskip("mediconnect.dashboards.doctor.analytics")
     target = {"own": world.doctor.id, "other": world.other_doctor.id, "none": None}[whose]
     p = who(session, world, name)
 
     def call() -> object:
         if surface == "dashboard":
-            return service.doctor_dashboard(session=session, principal=p, doctor_id=target)
-        from mediconnect.dashboards.doctor_analytics import AnalyticsParams
+            return service.serve("doctor", session=session, principal=p, doctor_id=target)
+        from mediconnect.dashboards.doctor.analytics import AnalyticsParams
 
-        return service.doctor_analytics(
-            session=session, principal=p, params=AnalyticsParams(), doctor_id=target
+        return service.serve(
+            "doctor_analytics", session=session, principal=p, params=AnalyticsParams(), doctor_id=target
         )
 
     assert code_of(call) == expected
@@ -144,7 +145,7 @@ def test_admin_naming_an_unknown_doctor_is_a_bad_parameter(session: Session, wor
     p = who(session, world, "admin")
     missing = int(session.exec(select(sa.func.max(Doctor.id))).one()) + 100
     assert (
-        code_of(lambda: service.doctor_dashboard(session=session, principal=p, doctor_id=missing))
+        code_of(lambda: service.serve("doctor", session=session, principal=p, doctor_id=missing))
         == "DASH_004"
     )
 
@@ -171,7 +172,7 @@ def test_clinic_dashboard_access(
     clinic = world.clinic if whose == "own" else world.other_clinic
     assert clinic.id is not None
     p = who(session, world, name)
-    got = code_of(lambda: service.clinic_dashboard(session=session, principal=p, clinic_id=clinic.id))  # type: ignore[arg-type]
+    got = code_of(lambda: service.serve("clinic", session=session, principal=p, clinic_id=clinic.id))  # type: ignore[arg-type]
     assert got == expected
     assert views(session, world.users[name], f"clinic:{clinic.id}") == (1 if expected is None else 0)
 
@@ -181,7 +182,7 @@ def test_unknown_clinic_is_dash_005(session: Session, world: World, name: str) -
     missing = int(session.exec(select(sa.func.max(Clinic.id))).one()) + 100
     p = who(session, world, name)
     assert (
-        code_of(lambda: service.clinic_dashboard(session=session, principal=p, clinic_id=missing))
+        code_of(lambda: service.serve("clinic", session=session, principal=p, clinic_id=missing))
         == "DASH_005"
     )
 
@@ -192,7 +193,7 @@ def test_only_if_cached_without_a_value_is_dash_009_after_the_access_check(
     assert world.clinic.id is not None
     staff = who(session, world, "clinic_staff")
     stranger = who(session, world, "other_clinic_staff")
-    ask = service.clinic_dashboard
+    ask = functools.partial(service.serve, "clinic")
     cid = world.clinic.id
     assert (
         code_of(lambda: ask(session=session, principal=stranger, clinic_id=cid, only_if_cached=True))
@@ -213,13 +214,13 @@ def test_over_the_time_budget_is_dash_007_and_the_view_is_still_audited(
     p = who(session, world, "admin")
     monkeypatch.setattr(get_settings(), "DASHBOARD_TIMEOUT_MS", 1)
     got = code_of(
-        lambda: service.clinic_dashboard(session=session, principal=p, clinic_id=world.clinic.id, fresh=True)
+        lambda: service.serve("clinic", session=session, principal=p, clinic_id=world.clinic.id, fresh=True)
     )  # type: ignore[arg-type]
     assert got == "DASH_007"
     assert views(session, world.users["admin"], f"clinic:{world.clinic.id}") == 1
     monkeypatch.setattr(get_settings(), "DASHBOARD_TIMEOUT_MS", 60_000)
     # The session survived the cancelled build (it ran in a savepoint).
-    result = service.clinic_dashboard(session=session, principal=p, clinic_id=world.clinic.id, fresh=True)
+    result = service.serve("clinic", session=session, principal=p, clinic_id=world.clinic.id, fresh=True)
     assert result.cached is False and result.data
 
 
@@ -231,11 +232,11 @@ def test_unreachable_database_is_dash_003() -> None:
     try:
         with Session(engine) as s:
             assert (
-                code_of(lambda: service.clinic_dashboard(session=s, principal=admin, clinic_id=1))
+                code_of(lambda: service.serve("clinic", session=s, principal=admin, clinic_id=1))
                 == "DASH_003"
             )
             assert (
-                code_of(lambda: service.doctor_dashboard(session=s, principal=admin, doctor_id=1))
+                code_of(lambda: service.serve("doctor", session=s, principal=admin, doctor_id=1))
                 == "DASH_003"
             )
     finally:
@@ -244,7 +245,7 @@ def test_unreachable_database_is_dash_003() -> None:
 
 def test_one_slow_statement_is_cancelled(session: Session) -> None:
     """The database itself stops a runaway query: statement_timeout / the progress handler."""
-    from mediconnect.dashboards.guard import run_bounded
+    from mediconnect.dashboards.kit.guard import run_bounded
 
     if session.connection().dialect.name == "postgresql":
         slow = "SELECT pg_sleep(5)"

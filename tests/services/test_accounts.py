@@ -459,7 +459,7 @@ def schemes(session: Session) -> list[MedicalAidScheme]:
 def test_update_medical_aid(session: Session, schemes: list[MedicalAidScheme]) -> None:
     user = make_patient(session)
     a, b = schemes
-    codes = {s["code"] for s in accounts.list_medical_aid_schemes(session=session)}
+    codes = {s["value"] for s in accounts.list_medical_aid_schemes(session=session)}
     assert {a.code, b.code} <= codes
 
     profile = accounts.update_medical_aid(

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from mediconnect.core.db import make_engine
-from mediconnect.core.permissions import principal_for
+from mediconnect.core.policy import principal_for
 from mediconnect.models.appointments import Appointment, AppointmentStatus
 from mediconnect.models.billing import Invoice
 from mediconnect.models.referrals import ReferralDocument

@@ -36,6 +36,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import socketio
 
 ROOT_STATE = "reflex___state____state"
+# How long to wait for the server: bounds a hang, never asserts how fast a loaded machine is.
+HANG_S = 60.0
 NAMESPACE = "/_event"
 HYDRATE_AND_LOAD = f"{ROOT_STATE}.hydrate_and_load"
 ON_LOAD_INTERNAL = f"{ROOT_STATE}.reflex___state____on_load_internal_state.on_load_internal"
@@ -134,7 +136,7 @@ class CallResult:
 class HostileClient:
     """One browser tab: one client token, one socket.io connection."""
 
-    def __init__(self, base_url: str, *, token: str | None = None, timeout: float = 20.0) -> None:
+    def __init__(self, base_url: str, *, token: str | None = None, timeout: float = HANG_S) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token or str(uuid.uuid4())
         self.timeout = timeout
@@ -272,7 +274,7 @@ class SyncHostileClient:
         future: Future[T] = asyncio.run_coroutine_threadsafe(coro, cls.loop())  # type: ignore[arg-type]
         return future.result()
 
-    def __init__(self, base_url: str, *, token: str | None = None, timeout: float = 20.0) -> None:
+    def __init__(self, base_url: str, *, token: str | None = None, timeout: float = HANG_S) -> None:
         async def make() -> HostileClient:
             return HostileClient(base_url, token=token, timeout=timeout)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from mediconnect.features.admin.affiliations_state import AffiliationsState
-from mediconnect.features.admin.common import choice, error_text, labelled
-from mediconnect.features.auth.components import form_alert
+from mediconnect.features.kit.fields import choice, labelled
+from mediconnect.features.kit.notices import error_text, form_alert
 
 A = AffiliationsState
 

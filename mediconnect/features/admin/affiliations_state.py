@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mediconnect.features.admin.common import admin_call, client_ip
 from mediconnect.features.admin.users_state import AdminUsersState
+from mediconnect.features.kit.calls import client_ip, page_call
 from mediconnect.features.shell.state import private_state
 from mediconnect.services import affiliations_admin
-from mediconnect.services.affiliations_admin import AffiliationRow, Affiliations, Option
+from mediconnect.services.affiliations_admin import AffiliationRow, Affiliations
+from mediconnect.services.options import Option
 from mediconnect.services.users_admin import ROLE_LABELS
 
 
@@ -60,7 +61,7 @@ class AffiliationsState(rx.State):
             )
             return view, clinics, doctors
 
-        outcome = await admin_call(self, work)
+        outcome = await page_call(self, work, on_denied="leave")
         if outcome.redirect is not None:
             self.reset()
             return outcome.redirect
@@ -99,7 +100,7 @@ class AffiliationsState(rx.State):
 
     async def _change(self, work, message: str):  # type: ignore[no-untyped-def]
         self.errors, self.notice, self.saving = {}, "", True
-        outcome = await admin_call(self, work)
+        outcome = await page_call(self, work, on_denied="leave")
         self.saving = False
         if outcome.redirect is not None:
             self.reset()

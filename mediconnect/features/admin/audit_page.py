@@ -6,8 +6,10 @@ from __future__ import annotations
 import reflex as rx
 
 from mediconnect.features.admin.audit_state import AdminAuditState
-from mediconnect.features.admin.common import page_heading, pager, scroll_table
-from mediconnect.features.auth.components import form_alert, form_field
+from mediconnect.features.kit.fields import form_field
+from mediconnect.features.kit.layout import busy_spinner, page_heading
+from mediconnect.features.kit.notices import form_alert
+from mediconnect.features.kit.tables import pager, scroll_table
 from mediconnect.features.shell.template import page
 from mediconnect.models.users import Role
 
@@ -187,5 +189,5 @@ def admin_audit() -> rx.Component:
             width="100%",
             padding_y="1em",
         ),
-        rx.center(rx.spinner(size="3"), min_height="40vh"),
+        busy_spinner(),
     )

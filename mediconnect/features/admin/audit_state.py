@@ -14,7 +14,8 @@ from typing import Any
 
 import reflex as rx
 
-from mediconnect.features.admin.common import admin_call, client_ip
+from mediconnect.features.kit.calls import client_ip, page_call
+from mediconnect.features.kit.paging import PagedList
 from mediconnect.features.shell.state import private_state
 from mediconnect.services import audit_search
 from mediconnect.services.admin_access import AdminFormError
@@ -49,12 +50,9 @@ def _unpack(data: dict[str, Any]) -> AuditFilters:
 
 
 @private_state
-class AdminAuditState(rx.State):
+class AdminAuditState(PagedList, rx.State):
     loaded: bool = False
     rows: list[AuditRow] = []
-    total: int = 0
-    page: int = 1
-    pages: int = 1
     summary: str = ""
     errors: dict[str, str] = {}
     export_error: str = ""
@@ -71,7 +69,10 @@ class AdminAuditState(rx.State):
         self.reset()
         return outcome.redirect
 
-    async def _fetch(self, filters: AuditFilters, page: int):  # type: ignore[no-untyped-def]
+    async def _fetch(self, filters: AuditFilters | None = None, page: int | None = None):  # type: ignore[no-untyped-def]
+        """One page of rows for ``filters`` (default: the ones last searched, at ``self.page``)."""
+        filters = _unpack(self._filters) if filters is None else filters
+        page = self.page if page is None else page
         ip = client_ip(self)
 
         def work(db, principal) -> AuditPage:  # type: ignore[no-untyped-def]
@@ -79,7 +80,7 @@ class AdminAuditState(rx.State):
                 session=db, principal=principal, filters=filters, page=page, page_size=PAGE_SIZE, ip=ip
             )
 
-        outcome = await admin_call(self, work)
+        outcome = await page_call(self, work, on_denied="leave")
         if outcome.redirect is not None:
             return self._deny(outcome)
         if outcome.error:
@@ -88,7 +89,8 @@ class AdminAuditState(rx.State):
         result = outcome.value
         assert result is not None
         self._filters = _pack(result.filters)
-        self.rows, self.total, self.page, self.pages = result.rows, result.total, result.page, result.pages
+        self.rows = result.rows
+        self._show_page(result.total, result.page, result.pages)
         self.summary = result.filters.describe()
         self.loaded = True
         return None
@@ -114,14 +116,6 @@ class AdminAuditState(rx.State):
         return await self._fetch(AuditFilters(), 1)
 
     @rx.event
-    async def prev_page(self):
-        return await self._fetch(_unpack(self._filters), max(1, self.page - 1))
-
-    @rx.event
-    async def next_page(self):
-        return await self._fetch(_unpack(self._filters), min(self.pages, self.page + 1))
-
-    @rx.event
     async def export_csv(self):
         filters, ip = _unpack(self._filters), client_ip(self)
         self.exporting, self.export_error = True, ""
@@ -133,7 +127,7 @@ class AdminAuditState(rx.State):
             )
             return "".join(lines)
 
-        outcome = await admin_call(self, work)
+        outcome = await page_call(self, work, on_denied="leave")
         self.exporting = False
         if outcome.redirect is not None:
             yield self._deny(outcome)
@@ -153,7 +147,7 @@ class AdminAuditState(rx.State):
         def work(db, principal) -> ChainCheck:  # type: ignore[no-untyped-def]
             return audit_search.verify(session=db, principal=principal, ip=ip)
 
-        outcome = await admin_call(self, work)
+        outcome = await page_call(self, work, on_denied="leave")
         self.verifying = False
         if outcome.redirect is not None:
             yield self._deny(outcome)

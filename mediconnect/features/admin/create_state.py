@@ -10,8 +10,8 @@ from typing import Any
 
 import reflex as rx
 
-from mediconnect.features.admin.common import admin_call, client_ip
 from mediconnect.features.admin.users_state import AdminUsersState
+from mediconnect.features.kit.calls import client_ip, page_call
 from mediconnect.features.shell.state import private_state
 from mediconnect.services import users_admin
 from mediconnect.services.users_admin import CreatedStaff
@@ -86,7 +86,7 @@ class CreateStaffState(rx.State):
                 ip=ip,
             )
 
-        outcome = await admin_call(self, work)
+        outcome = await page_call(self, work, on_denied="leave")
         self.saving = False
         if outcome.redirect is not None:
             self.reset()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from mediconnect.features.admin.affiliations_state import AffiliationsState
-from mediconnect.features.admin.common import choice, error_text, labelled
 from mediconnect.features.admin.create_state import CreateStaffState
 from mediconnect.features.admin.users_state import STAFF_ROLE_OPTIONS, AdminUsersState
-from mediconnect.features.auth.components import form_alert, form_field
+from mediconnect.features.kit.fields import choice, form_field, labelled
+from mediconnect.features.kit.notices import error_text, form_alert
 
 S = AdminUsersState
 C = CreateStaffState

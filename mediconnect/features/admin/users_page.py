@@ -7,7 +7,6 @@ import reflex as rx
 
 from mediconnect.features.admin.affiliations_dialog import affiliations_dialog
 from mediconnect.features.admin.affiliations_state import AffiliationsState
-from mediconnect.features.admin.common import choice, page_heading, pager, scroll_table
 from mediconnect.features.admin.create_state import CreateStaffState
 from mediconnect.features.admin.users_dialogs import confirm_dialog, create_dialog, role_dialog
 from mediconnect.features.admin.users_state import (
@@ -16,7 +15,10 @@ from mediconnect.features.admin.users_state import (
     STATUS_OPTIONS,
     AdminUsersState,
 )
-from mediconnect.features.auth.components import form_alert
+from mediconnect.features.kit.fields import filter_bar, filter_select, search_box
+from mediconnect.features.kit.layout import busy_spinner, page_heading
+from mediconnect.features.kit.notices import form_alert
+from mediconnect.features.kit.tables import pager, scroll_table
 from mediconnect.features.shell.template import page
 from mediconnect.models.users import Role
 
@@ -35,63 +37,39 @@ VISUALLY_HIDDEN = {
 
 
 def _filters() -> rx.Component:
-    search = rx.form(
-        rx.hstack(
-            rx.input(
-                rx.input.slot(rx.icon("search", size=16)),
-                name="text",
-                id="user-search",
-                default_value=S.text,
-                placeholder="Name, email or user id",
-                aria_label="Search users",
-                max_length=100,
-                size="2",
-                width="100%",
-            ),
-            rx.button("Search", type="submit", size="2"),
-            spacing="2",
-            width="100%",
+    return filter_bar(
+        search_box(
+            name="text",
+            id_="user-search",
+            value=S.text,
+            placeholder="Name, email or user id",
+            label="Search users",
+            on_submit=S.search,
+            key=S.search_version.to_string(),
         ),
-        key=S.search_version.to_string(),
-        on_submit=S.search,
-        aria_label="Search users",
-        flex="2 1 18em",
-    )
-    return rx.flex(
-        search,
-        rx.box(
-            choice(
-                id_="role-filter",
-                value=S.role_filter,
-                on_change=S.set_role_filter,
-                options=ROLE_OPTIONS,
-                label="Role",
-            ),
-            flex="1 1 10em",
+        filter_select(
+            id_="role-filter",
+            value=S.role_filter,
+            on_change=S.set_role_filter,
+            options=ROLE_OPTIONS,
+            label="Role",
         ),
-        rx.box(
-            choice(
-                id_="status-filter",
-                value=S.status_filter,
-                on_change=S.set_status_filter,
-                options=STATUS_OPTIONS,
-                label="Status",
-            ),
-            flex="1 1 10em",
+        filter_select(
+            id_="status-filter",
+            value=S.status_filter,
+            on_change=S.set_status_filter,
+            options=STATUS_OPTIONS,
+            label="Status",
         ),
-        rx.box(
-            choice(
-                id_="clinic-filter",
-                value=S.clinic_filter,
-                on_change=S.set_clinic_filter,
-                options=S.clinic_options,
-                label="Clinic",
-            ),
+        filter_select(
+            id_="clinic-filter",
+            value=S.clinic_filter,
+            on_change=S.set_clinic_filter,
+            options=S.clinic_options,
+            label="Clinic",
             flex="1 1 12em",
         ),
         spacing="2",
-        wrap="wrap",
-        width="100%",
     )
 
 
@@ -258,5 +236,5 @@ def admin_users() -> rx.Component:
             width="100%",
             padding_y="1em",
         ),
-        rx.center(rx.spinner(size="3"), min_height="40vh"),
+        busy_spinner(),
     )

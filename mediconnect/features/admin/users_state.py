@@ -12,11 +12,12 @@ from typing import Any
 
 import reflex as rx
 
-from mediconnect.features.admin.common import admin_call, client_ip
+from mediconnect.features.kit.calls import client_ip, page_call
+from mediconnect.features.kit.paging import PagedList
 from mediconnect.features.shell.state import private_state
 from mediconnect.models.users import Role
 from mediconnect.services import affiliations_admin, users_admin
-from mediconnect.services.affiliations_admin import Option
+from mediconnect.services.options import Option
 from mediconnect.services.users_admin import UserPage, UserRow
 
 PAGE_SIZE = 20
@@ -40,12 +41,9 @@ def _text(form: dict[str, Any], name: str) -> str:
 
 
 @private_state
-class AdminUsersState(rx.State):
+class AdminUsersState(PagedList, rx.State):
     loaded: bool = False
     rows: list[UserRow] = []
-    total: int = 0
-    page: int = 1
-    pages: int = 1
     text: str = ""
     role_filter: str = "all"
     status_filter: str = "all"
@@ -113,7 +111,7 @@ class AdminUsersState(rx.State):
             )
             return found, clinics
 
-        outcome = await admin_call(self, work)
+        outcome = await page_call(self, work, on_denied="leave")
         if outcome.redirect is not None:
             return self._deny(outcome)
         if outcome.error:
@@ -124,7 +122,8 @@ class AdminUsersState(rx.State):
         if clinics is not None:
             self.clinic_options = [Option(value="all", label="All clinics"), *clinics]
         self.list_error = ""
-        self.rows, self.total, self.page, self.pages = result.rows, result.total, result.page, result.pages
+        self.rows = result.rows
+        self._show_page(result.total, result.page, result.pages)
         self.loaded = True
         return None
 
@@ -173,16 +172,6 @@ class AdminUsersState(rx.State):
         self.sort, self.page = column, 1
         return await self._fetch()
 
-    @rx.event
-    async def prev_page(self):
-        self.page = max(1, self.page - 1)
-        return await self._fetch()
-
-    @rx.event
-    async def next_page(self):
-        self.page = min(self.pages, self.page + 1)
-        return await self._fetch()
-
     # ------------------------------------------------------------------ deactivate / reactivate
 
     @rx.event
@@ -223,7 +212,9 @@ class AdminUsersState(rx.State):
         self.busy = True
         yield
         fn = users_admin.deactivate if action == "deactivate" else users_admin.reactivate
-        outcome = await admin_call(self, lambda db, p: fn(session=db, principal=p, user_id=user_id, ip=ip))
+        outcome = await page_call(
+            self, lambda db, p: fn(session=db, principal=p, user_id=user_id, ip=ip), on_denied="leave"
+        )
         self.busy = False
         self.cancel_confirm()
         if outcome.redirect is not None:
@@ -265,7 +256,7 @@ class AdminUsersState(rx.State):
         if not user_id:
             return self.close_role()
         speciality, licence = _text(form, "specialization"), _text(form, "license_number")
-        outcome = await admin_call(
+        outcome = await page_call(
             self,
             lambda db, p: users_admin.assign_role(
                 session=db,
@@ -276,6 +267,7 @@ class AdminUsersState(rx.State):
                 license_number=licence,
                 ip=ip,
             ),
+            on_denied="leave",
         )
         if outcome.redirect is not None:
             return self._deny(outcome)

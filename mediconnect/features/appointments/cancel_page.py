@@ -6,102 +6,13 @@ says which rule applies before the user submits; ``lifecycle.cancel`` enforces i
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from typing import Any
-
 import reflex as rx
-from sqlmodel import Session
 
-from mediconnect.core.permissions import Principal
-from mediconnect.features.appointments.common import (
-    NOT_YOURS,
-    WRITERS,
-    Outcome,
-    as_local,
-    back_link,
-    path_id,
-    user_call,
-    when,
-)
-from mediconnect.features.appointments.list_state import get
-from mediconnect.features.shell.state import private_state
+from mediconnect.features.appointments.cancel_state import MAX_REASON, CancelState
+from mediconnect.features.appointments.common import WRITERS
+from mediconnect.features.kit.layout import back_link
+from mediconnect.features.kit.notices import missing_callout, object_frame
 from mediconnect.features.shell.template import page
-from mediconnect.models.users import Role
-
-PATIENT_NOTICE = timedelta(hours=24)
-MAX_REASON = 300
-
-
-@private_state
-class CancelState(rx.State):
-    loaded: bool = False
-    missing: str = ""
-    appointment_id: int = 0
-    service: str = ""
-    when_text: str = ""
-    clinic: str = ""
-    is_patient: bool = True
-    too_late: bool = False
-    closed: bool = False
-    error: str = ""
-    busy: bool = False
-
-    @rx.event
-    async def load(self):
-        self.reset()
-        self.appointment_id = aid = path_id(self)
-
-        def work(db: Session, p: Principal) -> tuple[Any, Role]:
-            from mediconnect.services import appointments_query
-
-            return appointments_query.get_appointment(session=db, principal=p, appointment_id=aid), p.role
-
-        outcome: Outcome[Any] = await user_call(self, work)
-        if outcome.redirect is not None:
-            self.reset()
-            return outcome.redirect
-        self.loaded = True
-        if not outcome.ok or not aid:
-            self.missing = outcome.error or NOT_YOURS
-            return None
-        found, role = outcome.value
-        detail = get(found, "appointment")
-        tz = str(get(detail, "timezone", "") or "")
-        start = as_local(get(detail, "start"), tz)
-        self.service, self.clinic = str(get(detail, "service_name", "")), str(get(detail, "clinic_name", ""))
-        self.when_text = when(get(detail, "start"), tz)
-        self.is_patient = role is Role.PATIENT
-        self.closed = str(get(detail, "status", "")) not in ("booked", "confirmed")
-        self.too_late = self.is_patient and start is not None and start - datetime.now(UTC) < PATIENT_NOTICE
-        return None
-
-    @rx.event
-    async def submit(self, form: dict[str, Any]):
-        reason = str(form.get("reason", "") or "").strip()
-        if len(reason) > MAX_REASON:
-            self.error = f"Please keep the reason under {MAX_REASON} characters."
-            return None
-        if not self.is_patient and not reason:
-            self.error = "Staff cancellations need a reason (it is kept in the appointment's history)."
-            return None
-        aid = self.appointment_id
-        self.busy = True
-
-        def work(db: Session, p: Principal) -> Any:
-            from mediconnect.services import lifecycle
-
-            return lifecycle.cancel(session=db, principal=p, appointment_id=aid, reason=reason or None)
-
-        outcome: Outcome[Any] = await user_call(self, work)
-        self.busy = False
-        if outcome.redirect is not None:
-            self.reset()
-            return outcome.redirect
-        if not outcome.ok:
-            self.error = outcome.error
-            return None
-        return rx.redirect(f"/appointments/{aid}/?cancelled=1")
-
 
 S = CancelState
 
@@ -208,20 +119,8 @@ def _body() -> rx.Component:
 def cancel_page() -> rx.Component:
     return rx.vstack(
         back_link("Back to the appointment", f"/appointments/{S.appointment_id}/"),
-        rx.cond(
-            S.loaded,
-            rx.cond(
-                S.missing,
-                rx.callout(
-                    S.missing,
-                    icon="triangle-alert",
-                    color_scheme="amber",
-                    width="100%",
-                    data_testid="cancel-missing",
-                ),
-                _body(),
-            ),
-            rx.center(rx.spinner(size="3"), width="100%", padding="3em"),
+        object_frame(
+            S.loaded, S.missing, _body(), when_missing=missing_callout(S.missing, test_id="cancel-missing")
         ),
         spacing="4",
         width="100%",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mediconnect.features.appointments.common import READERS, back_link, fact, notice, status_badge
+from mediconnect.features.appointments.common import READERS, status_badge
 from mediconnect.features.appointments.detail_state import VERBS, AppointmentDetailState
+from mediconnect.features.kit.layout import back_link, fact
+from mediconnect.features.kit.notices import missing_callout, notice, object_frame
 from mediconnect.features.shell.template import page
 
 S = AppointmentDetailState
@@ -285,20 +287,8 @@ def _body() -> rx.Component:
 def detail_content() -> rx.Component:
     return rx.vstack(
         back_link("All appointments", "/appointments/list/"),
-        rx.cond(
-            S.loaded,
-            rx.cond(
-                S.missing,
-                rx.callout(
-                    S.missing,
-                    icon="triangle-alert",
-                    color_scheme="amber",
-                    width="100%",
-                    data_testid="detail-missing",
-                ),
-                _body(),
-            ),
-            rx.center(rx.spinner(size="3"), width="100%", padding="3em"),
+        object_frame(
+            S.loaded, S.missing, _body(), when_missing=missing_callout(S.missing, test_id="detail-missing")
         ),
         spacing="4",
         width="100%",

@@ -9,7 +9,7 @@ message. The page watches ``appointment:<id>``, so a desk check-in shows at once
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, TypedDict
 
 import reflex as rx
@@ -17,24 +17,17 @@ from sqlmodel import Session
 
 from mediconnect.core.permissions import Principal
 from mediconnect.features import live
-from mediconnect.features.appointments.common import (
-    NOT_YOURS,
-    PAYERS,
-    Outcome,
-    as_local,
-    money,
-    path_id,
-    status_label,
-    user_call,
-    when,
-)
+from mediconnect.features.appointments.common import NOT_YOURS, PAYERS, status_label
 from mediconnect.features.appointments.list_state import get
-from mediconnect.features.booking.views import DayOption, SlotView, day_options, slot_views
+from mediconnect.features.booking.views import SlotView, day_options, slot_views
+from mediconnect.features.kit.calls import Outcome, page_call, path_id
+from mediconnect.features.kit.format import as_local, money, when
 from mediconnect.features.shell.state import current_user, private_state
 from mediconnect.models.users import Role
+from mediconnect.services.lifecycle import PATIENT_CANCEL_NOTICE
+from mediconnect.services.options import Option
 
 OPEN = ("booked", "confirmed")
-PATIENT_NOTICE = timedelta(hours=24)
 DESK = (Role.ADMIN, Role.CLINIC_STAFF, Role.DOCTOR)
 VERBS = {
     "confirm": "confirmed",
@@ -102,7 +95,7 @@ class AppointmentDetailState(rx.State):
     # Reschedule picker.
     picking: bool = False
     pick_day: str = ""
-    pick_days: list[DayOption] = []
+    pick_days: list[Option] = []
     pick_slots: list[SlotView] = []
     pick_loaded: bool = False
 
@@ -133,7 +126,7 @@ class AppointmentDetailState(rx.State):
         self.clinic = str(get(detail, "clinic_name", ""))
         self.clinic_address = extras["clinic_address"]
         self.patient = str(get(found, "patient_name", "") or "") if role is not Role.PATIENT else ""
-        self.price = money(get(detail, "price"))
+        self.price = money(get(detail, "price")) or "—"
         self.preparation = extras["preparation"]
         self.preparation_items = extras["preparation_items"]
         self.history = _history(list(get(found, "history", []) or []), tz)
@@ -145,7 +138,7 @@ class AppointmentDetailState(rx.State):
         future = start is not None and start > datetime.now(start.tzinfo)
         is_open = self.status in OPEN
         # A patient changes a booking online up to 24 hours ahead (lifecycle enforces it too).
-        notice_ok = start is not None and start - datetime.now(start.tzinfo) >= PATIENT_NOTICE
+        notice_ok = start is not None and start - datetime.now(start.tzinfo) >= PATIENT_CANCEL_NOTICE
         # A doctor changes only appointments with them (the policy's WRITE scope).
         mine = role is not Role.DOCTOR or (
             my_doctor_id is not None and get(detail, "doctor_id") == my_doctor_id
@@ -187,7 +180,7 @@ class AppointmentDetailState(rx.State):
             extras = booking_choices.appointment_extras(session=db, principal=p, appointment_id=aid)
             return found, extras, p.role, p.doctor_id
 
-        outcome: Outcome[Any] = await user_call(self, work)
+        outcome: Outcome[Any] = await page_call(self, work, denied_text=NOT_YOURS)
         if outcome.redirect is not None:
             self.reset()
             return outcome.redirect
@@ -205,7 +198,7 @@ class AppointmentDetailState(rx.State):
     @rx.event
     async def load(self):
         self.reset()
-        self.appointment_id = path_id(self)
+        self.appointment_id = path_id(self, "appointments")
         self.just_booked = self.router.url.path.rstrip("/").endswith("/confirmed")
         if not self.appointment_id:
             self.missing, self.loaded = NOT_YOURS, True
@@ -239,7 +232,7 @@ class AppointmentDetailState(rx.State):
 
             return getattr(lifecycle, action)(session=db, principal=p, appointment_id=aid)
 
-        outcome: Outcome[Any] = await user_call(self, work)
+        outcome: Outcome[Any] = await page_call(self, work, denied_text=NOT_YOURS)
         self.busy = False
         if outcome.redirect is not None:
             self.reset()
@@ -262,7 +255,7 @@ class AppointmentDetailState(rx.State):
 
             return booking_choices.clinic_today(session=db, clinic_id=self._clinic_id)
 
-        outcome: Outcome[Any] = await user_call(self, work)
+        outcome: Outcome[Any] = await page_call(self, work, denied_text=NOT_YOURS)
         if not outcome.ok:
             return outcome.redirect
         self.pick_days = day_options(outcome.value)
@@ -291,7 +284,7 @@ class AppointmentDetailState(rx.State):
 
             return list(availability.day_slots(session=db, clinic_id=cid, service_id=sid, day=day))
 
-        outcome: Outcome[Any] = await user_call(self, work)
+        outcome: Outcome[Any] = await page_call(self, work, denied_text=NOT_YOURS)
         if not outcome.ok:
             return outcome.redirect
         self.pick_slots, self.pick_loaded = slot_views(outcome.value or [], self._tz), True
@@ -309,7 +302,7 @@ class AppointmentDetailState(rx.State):
 
             return lifecycle.reschedule(session=db, principal=p, appointment_id=aid, new_start=new_start)
 
-        outcome: Outcome[Any] = await user_call(self, work)
+        outcome: Outcome[Any] = await page_call(self, work, denied_text=NOT_YOURS)
         if outcome.redirect is not None:
             self.reset()
             return outcome.redirect
@@ -336,7 +329,7 @@ class AppointmentDetailState(rx.State):
             )
             return doc.original_filename, doc.content_type, path.read_bytes()
 
-        outcome: Outcome[Any] = await user_call(self, work)
+        outcome: Outcome[Any] = await page_call(self, work, denied_text=NOT_YOURS)
         if outcome.redirect is not None:
             self.reset()
             return outcome.redirect

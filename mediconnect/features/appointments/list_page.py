@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mediconnect.features.admin.common import choice, page_heading, pager, scroll_table
 from mediconnect.features.appointments.common import READERS, status_badge
 from mediconnect.features.appointments.list_state import STATUS_OPTIONS, AppointmentListState, Row
+from mediconnect.features.kit.fields import choice
+from mediconnect.features.kit.layout import page_heading
+from mediconnect.features.kit.tables import pager, scroll_table
 from mediconnect.features.shell.template import page
 
 S = AppointmentListState

@@ -14,19 +14,19 @@ import reflex as rx
 from sqlmodel import Session
 
 from mediconnect.core.permissions import Principal
-from mediconnect.features.appointments.common import Outcome, short_when, status_label, user_call, zone
+from mediconnect.features.appointments.common import NOT_YOURS, status_label
+from mediconnect.features.kit.calls import Outcome, page_call
+from mediconnect.features.kit.format import short_when
+from mediconnect.features.kit.paging import PagedList
 from mediconnect.features.shell.state import private_state
 from mediconnect.models.appointments import AppointmentStatus
 from mediconnect.models.users import Role
 from mediconnect.services import booking_choices
+from mediconnect.services.options import Option
+from mediconnect.services.zones import default_zone
 
 PAGE_SIZE = 20
 STAFF_ROLES = (Role.ADMIN, Role.CLINIC_STAFF, Role.DOCTOR, Role.BILLING_STAFF, Role.REFERRING_DOCTOR)
-
-
-class Option(TypedDict):
-    value: str
-    label: str
 
 
 class Row(TypedDict):
@@ -72,12 +72,9 @@ def _day(raw: str) -> date | None:
 
 
 @private_state
-class AppointmentListState(rx.State):
+class AppointmentListState(PagedList, rx.State):
     loaded: bool = False
     rows: list[Row] = []
-    total: int = 0
-    page: int = 1
-    pages: int = 1
     is_staff: bool = False
     date_from: str = ""
     date_to: str = ""
@@ -120,7 +117,7 @@ class AppointmentListState(rx.State):
                 page=page,
                 page_size=PAGE_SIZE,
                 # Looking back (the range ends before today): the most recent first.
-                newest_first=end is not None and end < datetime.now(zone(None)).date(),
+                newest_first=end is not None and end < datetime.now(default_zone()).date(),
             )
             options = None
             if with_options:
@@ -131,7 +128,7 @@ class AppointmentListState(rx.State):
                 )
             return found, options, None
 
-        outcome: Outcome[Any] = await user_call(self, work)
+        outcome: Outcome[Any] = await page_call(self, work, denied_text=NOT_YOURS)
         if outcome.redirect is not None:
             self.reset()
             return outcome.redirect
@@ -158,7 +155,7 @@ class AppointmentListState(rx.State):
     async def load(self):
         self.reset()
         # Upcoming first: the list opens at today (clear the dates to see the past too).
-        self.date_from = datetime.now(zone(None)).date().isoformat()
+        self.date_from = datetime.now(default_zone()).date().isoformat()
         return await self._fetch(with_options=True)
 
     @rx.event
@@ -190,14 +187,4 @@ class AppointmentListState(rx.State):
         self.form_version += 1
         self.clinic = self.doctor = self.status = "all"
         self.page = 1
-        return await self._fetch()
-
-    @rx.event
-    async def prev_page(self):
-        self.page = max(1, self.page - 1)
-        return await self._fetch()
-
-    @rx.event
-    async def next_page(self):
-        self.page = min(self.pages, self.page + 1)
         return await self._fetch()

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mediconnect.features.auth.components import (
-    auth_card,
-    form_alert,
-    form_field,
-    submit_button,
-    text_link,
-)
 from mediconnect.features.auth.state import (
     LoginState,
     RegisterState,
     ResetFinishState,
     ResetRequestState,
 )
+from mediconnect.features.kit.fields import form_field, submit_button
+from mediconnect.features.kit.layout import centred_card, text_link
+from mediconnect.features.kit.notices import form_alert
 from mediconnect.features.shell.state import SessionState
 from mediconnect.features.shell.template import page
 from mediconnect.models.users import Role
@@ -60,7 +56,7 @@ def _sso_button() -> rx.Component:
 
 @page(route="/login/", title="Sign in", on_load=LoginState.load)
 def login() -> rx.Component:
-    return auth_card(
+    return centred_card(
         "Sign in",
         "Welcome back. Sign in to see your appointments, reports and dashboards.",
         rx.cond(
@@ -204,7 +200,7 @@ def _doctor_fields() -> rx.Component:
 
 @page(route="/register/", title="Create an account", on_load=RegisterState.load)
 def register() -> rx.Component:
-    return auth_card(
+    return centred_card(
         "Create an account",
         "Patients and referring doctors can sign up here in a minute.",
         form_alert(RegisterState.errors["form"].to(str), test_id="register-error"),
@@ -294,7 +290,7 @@ def register() -> rx.Component:
 
 @page(route="/logout/", title="Signed out", on_load=SessionState.sign_out)
 def logout() -> rx.Component:
-    return auth_card(
+    return centred_card(
         "You are signed out",
         "Your session has ended on this device. Close the tab if you are on a shared computer.",
         rx.hstack(
@@ -311,7 +307,7 @@ def logout() -> rx.Component:
 
 @page(route="/password-reset/", title="Reset your password", on_load=ResetRequestState.load)
 def password_reset_request() -> rx.Component:
-    return auth_card(
+    return centred_card(
         "Reset your password",
         "Enter the email address of your account and we will send you a link to choose a new password.",
         rx.cond(
@@ -364,7 +360,7 @@ def password_reset_request() -> rx.Component:
 
 @page(route="/password-reset/[token]/", title="Choose a new password", on_load=ResetFinishState.load)
 def password_reset_finish() -> rx.Component:
-    return auth_card(
+    return centred_card(
         "Choose a new password",
         "Your new password replaces the old one and signs you out on every other device.",
         rx.cond(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mediconnect.features.admin.common import choice
-from mediconnect.features.auth.components import field_error, form_alert
-from mediconnect.features.billing.invoice_state import METHOD_OPTIONS, BillingInvoiceState
+from mediconnect.features.billing.common import METHOD_OPTIONS
+from mediconnect.features.billing.invoice_state import BillingInvoiceState
+from mediconnect.features.kit.fields import choice, field_error
+from mediconnect.features.kit.notices import form_alert
 
 S = BillingInvoiceState
 

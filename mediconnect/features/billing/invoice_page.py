@@ -5,18 +5,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mediconnect.features.admin.common import scroll_table
-from mediconnect.features.auth.components import form_alert
 from mediconnect.features.billing.common import (
     CLAIM_STATUS_COLORS,
     DESK_ROLES,
     INVOICE_STATUS_COLORS,
     PAYMENT_STATUS_COLORS,
-    amount_cell,
-    amount_header,
-    busy_spinner,
-    not_found,
-    status_badge,
 )
 from mediconnect.features.billing.invoice_dialogs import (
     claim_paid_dialog,
@@ -25,6 +18,8 @@ from mediconnect.features.billing.invoice_dialogs import (
     refund_dialog,
 )
 from mediconnect.features.billing.invoice_state import BillingInvoiceState
+from mediconnect.features.kit.notices import form_alert, not_found, object_frame, status_badge
+from mediconnect.features.kit.tables import amount_cell, amount_header, scroll_table
 from mediconnect.features.shell.template import page
 
 S = BillingInvoiceState
@@ -373,8 +368,11 @@ def _content() -> rx.Component:
 
 @page(route="/billing/invoices/[invoice_id]/", title="Invoice", roles=DESK_ROLES, on_load=S.load)
 def billing_invoice() -> rx.Component:
-    return rx.cond(
+    return object_frame(
         S.loaded,
-        rx.cond(S.missing, not_found(S.missing, "/billing/invoices/", "Back to invoices"), _content()),
-        busy_spinner(),
+        S.missing,
+        _content(),
+        when_missing=not_found(
+            S.missing, "/billing/invoices/", "Back to invoices", test_id="billing-not-found"
+        ),
     )

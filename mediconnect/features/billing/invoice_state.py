@@ -22,10 +22,6 @@ from mediconnect.features.billing.common import (
     DESK_ROLES,
     METHOD_LABELS,
     REFERENCE_REQUIRED,
-    billing_call,
-    label_of,
-    money,
-    money_input,
     parse_amount,
     parse_id,
     text_of,
@@ -33,7 +29,6 @@ from mediconnect.features.billing.common import (
 from mediconnect.features.billing.views import (
     ClaimRow,
     LineRow,
-    Option,
     PaymentRow,
     RefundRow,
     claim_row,
@@ -42,9 +37,9 @@ from mediconnect.features.billing.views import (
     payment_row,
     refund_row,
 )
+from mediconnect.features.kit.calls import page_call
+from mediconnect.features.kit.format import label_of, money, money_input
 from mediconnect.features.shell.state import private_state
-
-METHOD_OPTIONS: list[Option] = [Option(value=m, label=METHOD_LABELS[m]) for m in DESK_METHODS]
 
 
 def invoice_id_from_path(path: str) -> int | None:
@@ -172,10 +167,11 @@ class BillingInvoiceState(rx.State):
             self.reset()
             self.missing, self.loaded = "There is no such invoice.", True
             return
-        outcome = await billing_call(
+        outcome = await page_call(
             self,
             lambda db, p: (queries.invoice_detail(db, p, invoice_id), p.role in BILLING_ROLES),
             roles=DESK_ROLES,
+            on_denied="leave",
         )
         if outcome.redirect is not None:
             self.reset()
@@ -205,7 +201,7 @@ class BillingInvoiceState(rx.State):
         """Run a write as one of ``roles``; on success say ``done(value)`` and reload. Returns
         (redirect, errors): a refusal's message under the field the service named, else
         under "form"."""
-        outcome = await billing_call(self, work, roles=roles)
+        outcome = await page_call(self, work, roles=roles, on_denied="leave")
         if outcome.redirect is not None:
             self.reset()
             return outcome.redirect, {}

@@ -5,18 +5,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mediconnect.features.admin.common import choice, page_heading, pager, scroll_table
-from mediconnect.features.auth.components import form_alert
-from mediconnect.features.billing.common import (
-    BILLING_ROLES,
-    INVOICE_STATUS_COLORS,
-    amount_cell,
-    amount_header,
-    busy_spinner,
-    stat,
-    status_badge,
-)
+from mediconnect.features.billing.common import BILLING_ROLES, INVOICE_STATUS_COLORS
 from mediconnect.features.billing.invoices_state import STATUS_OPTIONS, BillingInvoicesState
+from mediconnect.features.kit.fields import filter_bar, filter_select, filter_switch, search_box
+from mediconnect.features.kit.layout import busy_spinner, page_heading, stat
+from mediconnect.features.kit.notices import form_alert, status_badge
+from mediconnect.features.kit.tables import amount_cell, amount_header, pager, scroll_table
 from mediconnect.features.shell.template import page
 
 S = BillingInvoicesState
@@ -25,69 +19,39 @@ NARROW_ONLY = rx.breakpoints(initial="block", md="none")
 
 
 def _filters() -> rx.Component:
-    search = rx.form(
-        rx.hstack(
-            rx.input(
-                rx.input.slot(rx.icon("search", size=16)),
-                name="text",
-                id="invoice-search",
-                default_value=S.text,
-                placeholder="Invoice number or patient name",
-                aria_label="Search invoices",
-                max_length=100,
-                size="2",
-                width="100%",
-            ),
-            rx.button("Search", type="submit", size="2"),
-            spacing="2",
-            width="100%",
+    return filter_bar(
+        search_box(
+            name="text",
+            id_="invoice-search",
+            value=S.text,
+            placeholder="Invoice number or patient name",
+            label="Search invoices",
+            on_submit=S.search,
+            key=S.search_version.to_string(),
         ),
-        key=S.search_version.to_string(),
-        on_submit=S.search,
-        aria_label="Search invoices",
-        flex="2 1 18em",
-    )
-    return rx.flex(
-        search,
-        rx.box(
-            choice(
-                id_="status-filter",
-                value=S.status_filter,
-                on_change=S.set_status_filter,
-                options=STATUS_OPTIONS,
-                label="Status",
-            ),
-            flex="1 1 10em",
+        filter_select(
+            id_="status-filter",
+            value=S.status_filter,
+            on_change=S.set_status_filter,
+            options=STATUS_OPTIONS,
+            label="Status",
         ),
-        rx.box(
-            choice(
-                id_="clinic-filter",
-                value=S.clinic_filter,
-                on_change=S.set_clinic_filter,
-                options=S.clinic_options,
-                label="Clinic",
-            ),
+        filter_select(
+            id_="clinic-filter",
+            value=S.clinic_filter,
+            on_change=S.set_clinic_filter,
+            options=S.clinic_options,
+            label="Clinic",
             flex="1 1 12em",
         ),
-        rx.el.label(
-            rx.hstack(
-                rx.switch(
-                    checked=S.overdue_only,
-                    on_change=S.set_overdue_only,
-                    id="overdue-only",
-                    data_testid="overdue-only",
-                ),
-                rx.text("Overdue only", size="2"),
-                spacing="2",
-                align="center",
-            ),
-            style={"display": "flex", "alignItems": "center", "cursor": "pointer"},
+        filter_switch(
+            "Overdue only",
+            id_="overdue-only",
+            checked=S.overdue_only,
+            on_change=S.set_overdue_only,
+            test_id="overdue-only",
         ),
         rx.button("Clear", variant="ghost", color_scheme="gray", size="2", on_click=S.clear),
-        spacing="3",
-        wrap="wrap",
-        align="center",
-        width="100%",
     )
 
 

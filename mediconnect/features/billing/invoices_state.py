@@ -13,10 +13,14 @@ import reflex as rx
 
 from mediconnect.features import live
 from mediconnect.features.billing import queries
-from mediconnect.features.billing.common import BILLING_ROLES, billing_call, money, text_of
-from mediconnect.features.billing.views import InvoiceRow, Option, invoice_row
+from mediconnect.features.billing.common import BILLING_ROLES, text_of
+from mediconnect.features.billing.views import InvoiceRow, invoice_row
+from mediconnect.features.kit.calls import page_call
+from mediconnect.features.kit.format import money
+from mediconnect.features.kit.paging import PagedList
 from mediconnect.features.shell.state import private_state
 from mediconnect.models.billing import InvoiceStatus
+from mediconnect.services.options import Option
 
 PAGE_SIZE = 20
 STATUS_OPTIONS: list[Option] = [Option(value="all", label="All statuses")] + [
@@ -26,12 +30,9 @@ AGEING_LABELS = {"0-30": "0-30 days", "31-60": "31-60 days", "61-90": "61-90 day
 
 
 @private_state
-class BillingInvoicesState(rx.State):
+class BillingInvoicesState(PagedList, rx.State):
     loaded: bool = False
     rows: list[InvoiceRow] = []
-    total: int = 0
-    page: int = 1
-    pages: int = 1
     text: str = ""
     status_filter: str = "all"
     clinic_filter: str = "all"
@@ -61,7 +62,7 @@ class BillingInvoicesState(rx.State):
             options = queries.clinic_options(db, principal) if with_options else None
             return found, options
 
-        outcome = await billing_call(self, work, roles=BILLING_ROLES)
+        outcome = await page_call(self, work, roles=BILLING_ROLES, on_denied="leave")
         if outcome.redirect is not None:
             self.reset()
             return outcome.redirect
@@ -74,7 +75,7 @@ class BillingInvoicesState(rx.State):
             self.clinic_options = [Option(value="all", label="All my clinics"), *options]
         self.list_error = ""
         self.rows = [invoice_row(item) for item in found["items"]]
-        self.total, self.page, self.pages = found["total"], found["page"], max(1, found["pages"])
+        self._show_page(found["total"], found["page"], found["pages"])
         totals = found.get("totals") or {}
         self.sum_total = money(totals.get("total", "0"))
         self.sum_paid = money(totals.get("amount_paid", "0"))
@@ -127,14 +128,4 @@ class BillingInvoicesState(rx.State):
     @rx.event
     async def set_overdue_only(self, value: bool):
         self.overdue_only, self.page = bool(value), 1
-        return await self._fetch()
-
-    @rx.event
-    async def prev_page(self):
-        self.page = max(1, self.page - 1)
-        return await self._fetch()
-
-    @rx.event
-    async def next_page(self):
-        self.page = min(self.pages, self.page + 1)
         return await self._fetch()

@@ -6,94 +6,16 @@ the browser sends."""
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
-
 import reflex as rx
 
-from mediconnect.features import live
-from mediconnect.features.admin.common import page_heading, pager
-from mediconnect.features.auth.components import form_alert
-from mediconnect.features.billing import queries
-from mediconnect.features.billing.common import (
-    INVOICE_STATUS_COLORS,
-    PATIENT_ROLES,
-    billing_call,
-    busy_spinner,
-    status_badge,
-)
-from mediconnect.features.billing.views import InvoiceRow, invoice_row
-from mediconnect.features.shell.state import private_state
+from mediconnect.features.billing.common import INVOICE_STATUS_COLORS, PATIENT_ROLES
+from mediconnect.features.billing.my_invoices_state import MyInvoicesState
+from mediconnect.features.kit.layout import busy_spinner, page_heading
+from mediconnect.features.kit.notices import form_alert, status_badge
+from mediconnect.features.kit.tables import pager
 from mediconnect.features.shell.template import page
 
-PAGE_SIZE = 10
 MUTED = rx.color("gray", 11)
-
-
-class ReceiptLink(TypedDict):
-    label: str
-    href: str
-
-
-class MyInvoice(TypedDict):
-    invoice: InvoiceRow
-    receipts: list[ReceiptLink]
-
-
-def _my_invoice(item: dict[str, Any]) -> MyInvoice:
-    receipts = [
-        ReceiptLink(label=str(p.get("receipt_number")), href=f"/billing/receipts/{p.get('payment_id')}/")
-        for p in item.get("payments") or []
-        if p.get("receipt_number") and p.get("status") in ("completed", "refunded")
-    ]
-    return MyInvoice(invoice=invoice_row(item), receipts=receipts)
-
-
-@private_state
-class MyInvoicesState(rx.State):
-    loaded: bool = False
-    items: list[MyInvoice] = []
-    total: int = 0
-    page: int = 1
-    pages: int = 1
-    list_error: str = ""
-
-    async def _fetch(self):  # type: ignore[no-untyped-def]
-        filters = queries.InvoiceFilters(page=self.page, page_size=PAGE_SIZE, with_payments=True)
-        outcome = await billing_call(
-            self, lambda db, p: queries.list_invoices(db, p, filters), roles=PATIENT_ROLES
-        )
-        if outcome.redirect is not None:
-            self.reset()
-            return outcome.redirect
-        if outcome.error:
-            self.list_error = outcome.error
-            return None
-        found: dict[str, Any] = outcome.value  # type: ignore[assignment]
-        self.list_error = ""
-        self.items = [_my_invoice(item) for item in found["items"]]
-        self.total, self.page, self.pages = found["total"], found["page"], max(1, found["pages"])
-        self.loaded = True
-        await live.watch(self, *queries.list_topics(found))
-        return None
-
-    async def _on_live(self, event: Any) -> None:
-        if self.loaded:
-            await self._fetch()
-
-    @rx.event
-    async def load(self):
-        self.reset()
-        return await self._fetch()
-
-    @rx.event
-    async def prev_page(self):
-        self.page = max(1, self.page - 1)
-        return await self._fetch()
-
-    @rx.event
-    async def next_page(self):
-        self.page = min(self.pages, self.page + 1)
-        return await self._fetch()
 
 
 S = MyInvoicesState

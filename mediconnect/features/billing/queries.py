@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from mediconnect.core.permissions import Principal
 from mediconnect.services import billing_views, claims, claims_views, payments
+from mediconnect.services.options import Option
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,9 @@ def list_invoices(db: Session, principal: Principal, f: InvoiceFilters) -> dict[
     )
 
 
-def clinic_options(db: Session, principal: Principal) -> list[dict[str, str]]:
+def clinic_options(db: Session, principal: Principal) -> list[Option]:
     return [
-        {"value": str(c["clinic_id"]), "label": str(c["name"])}
+        Option(value=str(c["clinic_id"]), label=str(c["name"]))
         for c in billing_views.billing_clinics(session=db, principal=principal)
     ]
 

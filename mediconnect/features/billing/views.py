@@ -11,18 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, TypedDict
 
-from mediconnect.features.billing.common import (
-    METHOD_LABELS,
-    label_of,
-    local_day,
-    local_time,
-    money,
-)
-
-
-class Option(TypedDict):
-    value: str
-    label: str
+from mediconnect.features.billing.common import METHOD_LABELS
+from mediconnect.features.kit.format import label_of, local_day, local_time, money
 
 
 class InvoiceRow(TypedDict):

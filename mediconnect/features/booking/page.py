@@ -5,23 +5,15 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mediconnect.features.admin.common import page_heading
-from mediconnect.features.booking.components import (
-    alternatives,
-    clinic_step,
-    patient_picker,
-    preparation_ack,
-    price_breakdown,
-    referral_upload,
-    services_step,
-    time_step,
-)
-from mediconnect.features.booking.state import BookState
+from mediconnect.features.booking.book_state import BookState
+from mediconnect.features.booking.choice_steps import clinic_step, patient_picker, services_step
+from mediconnect.features.booking.summary_parts import preparation_ack, price_breakdown, referral_upload
+from mediconnect.features.booking.time_step import alternatives, time_step
+from mediconnect.features.kit.layout import page_heading
 from mediconnect.features.shell.template import page
-from mediconnect.models.users import Role
+from mediconnect.services.booking_for import BOOKERS
 
 S = BookState
-BOOKERS = {Role.PATIENT, Role.CLINIC_STAFF, Role.ADMIN}
 
 
 def _summary() -> rx.Component:

@@ -1,7 +1,7 @@
 """Client-visible shapes of the booking page, built from service results on the server.
 
 Only these go to the browser: catalogue data everyone may see, and the caller's own quote.
-Money is already formatted ("R 1 250.00"), times are clinic-local.
+Money is already formatted (``kit.format.money``), times are clinic-local.
 """
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, TypedDict
 
-from mediconnect.features.appointments.common import MODALITY_LABELS, as_local, hhmm, long_day, money, percent
+from mediconnect.features.kit.format import MODALITY_LABELS, as_local, hhmm, long_day, money, percent
 from mediconnect.services.booking_choices import ClinicChoice, ServiceChoice
+from mediconnect.services.options import Option
 
 BOOKING_HORIZON_DAYS = 30
 
@@ -29,7 +30,9 @@ class ServiceGroup(TypedDict):
     items: list[ServiceCard]
 
 
-class ClinicOption(TypedDict):
+class ClinicCard(TypedDict):
+    """A clinic to choose, shown as a card with its address (richer than a select ``Option``)."""
+
     id: str
     name: str
     where: str
@@ -38,11 +41,6 @@ class ClinicOption(TypedDict):
 class SlotView(TypedDict):
     key: str  # ISO start, UTC
     label: str  # "08:15"
-
-
-class DayOption(TypedDict):
-    value: str
-    label: str
 
 
 class QuoteView(TypedDict):
@@ -83,18 +81,19 @@ def service_groups(services: list[ServiceChoice]) -> list[ServiceGroup]:
     ]
 
 
-def clinic_options(clinics: list[ClinicChoice]) -> list[ClinicOption]:
+def clinic_cards(clinics: list[ClinicChoice]) -> list[ClinicCard]:
     return [
-        ClinicOption(id=str(c["id"]), name=c["name"], where=f"{c['address']}, {c['city']}") for c in clinics
+        ClinicCard(id=str(c["id"]), name=c["name"], where=f"{c['address']}, {c['city']}") for c in clinics
     ]
 
 
-def day_options(today: date) -> list[DayOption]:
+def day_options(today: date) -> list[Option]:
+    """Today and the next ``BOOKING_HORIZON_DAYS`` days: value ISO date, label "Today, Monday ..."."""
     out = []
     for i in range(BOOKING_HORIZON_DAYS + 1):
         day = today + timedelta(days=i)
         prefix = "Today, " if i == 0 else "Tomorrow, " if i == 1 else ""
-        out.append(DayOption(value=day.isoformat(), label=prefix + long_day(day)))
+        out.append(Option(value=day.isoformat(), label=prefix + long_day(day)))
     return out
 
 

@@ -1,6 +1,6 @@
-"""Which clinic a /manage/clinics/<id>/ handler acts on, and running a service for the tab's
-signed-in user. The id is read from the page URL on every call and never trusted: each
-service checks the caller against that clinic (``catalog_access.managed_clinic``)."""
+"""Which clinic a /manage/clinics/<id>/ handler acts on. The id is read from the page URL on
+every call and never trusted: each service checks the caller against that clinic
+(``catalog_access.managed_clinic``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import reflex as rx
 from sqlmodel import Session
 
 from mediconnect.core.permissions import Principal
-from mediconnect.features.admin.common import Outcome, admin_call
 
 T = TypeVar("T")
 _PATH = re.compile(r"/manage/clinics/(\d{1,9})(?:/|$)")
@@ -27,9 +26,12 @@ def route_clinic_id(state: rx.State) -> int:
     return int(found.group(1)) if found else 0
 
 
-async def clinic_call(state: rx.State, work: Callable[[Session, Principal, int], T]) -> Outcome[T]:
+def for_route_clinic(
+    state: rx.State, work: Callable[[Session, Principal, int], T]
+) -> Callable[[Session, Principal], T]:
+    """``work`` for ``page_call``, given the clinic id of the page's URL read now."""
     clinic_id = route_clinic_id(state)
-    return await admin_call(state, lambda db, principal: work(db, principal, clinic_id))
+    return lambda db, principal: work(db, principal, clinic_id)
 
 
 def form_text(form: dict[str, Any], name: str) -> str:

@@ -6,18 +6,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mediconnect.features.admin.common import page_heading, scroll_table
-from mediconnect.features.auth.components import form_alert
 from mediconnect.features.catalog.clinic_tabs import maintenance_tab, roster_tab
 from mediconnect.features.catalog.clinics_state import ClinicSetupState, ManageClinicsState
-from mediconnect.features.catalog.components import (
-    enum_options,
-    field_error,
-    form_select,
-    section,
-    text_field,
-)
+from mediconnect.features.catalog.components import enum_options, section
 from mediconnect.features.catalog.schedule_state import MaintenanceState, RosterState
+from mediconnect.features.kit.fields import field_error, form_field, form_select
+from mediconnect.features.kit.layout import busy_spinner, page_heading
+from mediconnect.features.kit.notices import form_alert
+from mediconnect.features.kit.tables import scroll_table
 from mediconnect.features.shell.template import page
 from mediconnect.models.clinics import EquipmentStatus, Modality, RoomType
 from mediconnect.models.users import Role
@@ -86,7 +82,7 @@ def _hours_row(row: rx.Var) -> rx.Component:
                 aria_label="Opens " + row["day"].to(str),
                 width="8em",
             ),
-            field_error(C.errors, "opens_" + n),
+            field_error(C.errors["opens_" + n].to(str), name="opens_" + n),
         ),
         rx.table.cell(
             rx.input(
@@ -157,9 +153,9 @@ def hours_tab() -> rx.Component:
             "Closures",
             rx.form(
                 rx.flex(
-                    rx.box(text_field("Day", "closure_day", errors=C.errors, type_="date"), flex="1 1 10em"),
+                    rx.box(form_field("Day", "closure_day", errors=C.errors, type_="date"), flex="1 1 10em"),
                     rx.box(
-                        text_field(
+                        form_field(
                             "Reason", "reason", errors=C.errors, max_length=120, placeholder="Public holiday"
                         ),
                         flex="2 1 14em",
@@ -259,7 +255,7 @@ def rooms_tab() -> rx.Component:
             "Rooms",
             rx.form(
                 rx.flex(
-                    rx.box(text_field("Room name", "name", errors=C.errors, max_length=60), flex="2 1 12em"),
+                    rx.box(form_field("Room name", "name", errors=C.errors, max_length=60), flex="2 1 12em"),
                     rx.box(
                         form_select(
                             "Type", "room_type", enum_options(RoomType), errors=C.errors, default="imaging"
@@ -305,7 +301,7 @@ def rooms_tab() -> rx.Component:
             rx.form(
                 rx.vstack(
                     rx.grid(
-                        text_field("Name", "equipment_name", errors=C.errors, max_length=80),
+                        form_field("Name", "equipment_name", errors=C.errors, max_length=80),
                         form_select(
                             "Modality", "modality", enum_options(Modality), errors=C.errors, default="xray"
                         ),
@@ -316,8 +312,8 @@ def rooms_tab() -> rx.Component:
                             errors=C.errors,
                             default="none",
                         ),
-                        text_field("Serial number", "serial_number", errors=C.errors, max_length=80),
-                        text_field(
+                        form_field("Serial number", "serial_number", errors=C.errors, max_length=80),
+                        form_field(
                             "Service every (days)",
                             "interval_days",
                             errors=C.errors,
@@ -392,5 +388,5 @@ def manage_clinic() -> rx.Component:
             width="100%",
             padding_y="1em",
         ),
-        rx.center(rx.spinner(size="3"), min_height="40vh"),
+        busy_spinner(),
     )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mediconnect.features.admin.common import scroll_table
-from mediconnect.features.auth.components import form_alert
-from mediconnect.features.catalog.components import field_error, form_check, form_select, section, text_field
+from mediconnect.features.catalog.components import section
 from mediconnect.features.catalog.schedule_state import DUTY_ROLES, MaintenanceState, RosterState
+from mediconnect.features.kit.fields import field_error, form_check, form_field, form_select
+from mediconnect.features.kit.notices import form_alert
+from mediconnect.features.kit.tables import scroll_table
 
 M = MaintenanceState
 R = RosterState
@@ -56,17 +57,17 @@ def maintenance_tab() -> rx.Component:
         rx.form(
             rx.vstack(
                 rx.grid(
-                    text_field("Title", "title", errors=e, max_length=120, placeholder="Annual service"),
+                    form_field("Title", "title", errors=e, max_length=120, placeholder="Annual service"),
                     form_select("What is down", "target", M.targets, errors=e, default="clinic"),
-                    text_field("Starts (day)", "starts_day", errors=e, type_="date"),
-                    text_field("Starts (time)", "starts_time", errors=e, type_="time"),
-                    text_field("Ends (day)", "ends_day", errors=e, type_="date"),
-                    text_field("Ends (time)", "ends_time", errors=e, type_="time"),
+                    form_field("Starts (day)", "starts_day", errors=e, type_="date"),
+                    form_field("Starts (time)", "starts_time", errors=e, type_="time"),
+                    form_field("Ends (day)", "ends_day", errors=e, type_="date"),
+                    form_field("Ends (time)", "ends_time", errors=e, type_="time"),
                     columns=rx.breakpoints(initial="1", xs="2"),
                     spacing="3",
                     width="100%",
                 ),
-                text_field("Impact (optional)", "impact", errors=e, max_length=200),
+                form_field("Impact (optional)", "impact", errors=e, max_length=200),
                 rx.cond(
                     M.affected_count > 0,
                     rx.callout(
@@ -197,7 +198,7 @@ def roster_tab() -> rx.Component:
                             name="day",
                             size="3",
                         ),
-                        field_error(e, "day"),
+                        field_error(e["day"].to(str), name="day"),
                         spacing="1",
                         width="100%",
                     ),
@@ -208,8 +209,8 @@ def roster_tab() -> rx.Component:
                         errors=e,
                         default="none",
                     ),
-                    text_field("Starts", "starts", errors=e, type_="time"),
-                    text_field(
+                    form_field("Starts", "starts", errors=e, type_="time"),
+                    form_field(
                         "Ends", "ends", errors=e, type_="time", hint="Earlier than the start: ends next day."
                     ),
                     columns=rx.breakpoints(initial="1", xs="2", md="3"),

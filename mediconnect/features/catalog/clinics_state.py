@@ -9,13 +9,14 @@ from typing import Any
 
 import reflex as rx
 
-from mediconnect.features.admin.common import admin_call
-from mediconnect.features.catalog.clinic_common import clinic_call, form_text
+from mediconnect.features.catalog.clinic_common import for_route_clinic, form_text
+from mediconnect.features.kit.calls import page_call
 from mediconnect.features.shell.state import private_state
 from mediconnect.services import clinic_resources, clinic_setup
 from mediconnect.services.catalog_access import CatalogFormError
-from mediconnect.services.clinic_resources import EquipmentRow, Option, RoomRow
+from mediconnect.services.clinic_resources import EquipmentRow, RoomRow
 from mediconnect.services.clinic_setup import ClinicRow, ClosureRow, HoursRow
+from mediconnect.services.options import Option
 
 
 @private_state
@@ -26,8 +27,10 @@ class ManageClinicsState(rx.State):
     @rx.event
     async def load(self):
         self.reset()
-        outcome = await admin_call(
-            self, lambda db, principal: clinic_setup.manageable_clinics(session=db, principal=principal)
+        outcome = await page_call(
+            self,
+            lambda db, principal: clinic_setup.manageable_clinics(session=db, principal=principal),
+            on_denied="leave",
         )
         if outcome.redirect is not None:
             return outcome.redirect
@@ -79,7 +82,7 @@ class ClinicSetupState(rx.State):
                 "room_choices": clinic_resources.room_options(**kw),
             }
 
-        outcome = await clinic_call(self, work)
+        outcome = await page_call(self, for_route_clinic(self, work), on_denied="leave")
         if outcome.redirect is not None:
             self.reset()
             return outcome.redirect

@@ -8,12 +8,14 @@ from typing import Any
 
 import reflex as rx
 
-from mediconnect.features.catalog.clinic_common import clinic_call
+from mediconnect.features.catalog.clinic_common import for_route_clinic
+from mediconnect.features.kit.calls import page_call
 from mediconnect.features.shell.state import private_state
 from mediconnect.services import clinic_resources, maintenance, rosters
 from mediconnect.services.catalog_access import CatalogFormError
 from mediconnect.services.maintenance import MaintenanceRow
-from mediconnect.services.rosters import Option, RosterDay
+from mediconnect.services.options import Option
+from mediconnect.services.rosters import RosterDay
 
 DUTY_ROLES: list[Option] = [
     Option(value=v, label=v.capitalize())
@@ -49,7 +51,7 @@ class MaintenanceState(rx.State):
             ]
             return maintenance.list_maintenance(**kw), targets
 
-        outcome = await clinic_call(self, work)
+        outcome = await page_call(self, for_route_clinic(self, work), on_denied="leave")
         if outcome.redirect is not None:
             self.reset()
             return outcome.redirect
@@ -125,7 +127,7 @@ class RosterState(rx.State):
                 clinic_resources.room_options(**kw),
             )
 
-        outcome = await clinic_call(self, work)
+        outcome = await page_call(self, for_route_clinic(self, work), on_denied="leave")
         if outcome.redirect is not None:
             self.reset()
             return outcome.redirect

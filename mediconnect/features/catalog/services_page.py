@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mediconnect.features.admin.common import page_heading, pager, scroll_table
-from mediconnect.features.auth.components import form_alert
-from mediconnect.features.catalog.components import (
-    DIALOG_WIDTH,
-    buttons,
-    cancel_button,
-    enum_options,
-    form_check,
-    form_select,
-    grid,
-    text_field,
-)
+from mediconnect.features.catalog.components import DIALOG_WIDTH, buttons, cancel_button, enum_options, grid
 from mediconnect.features.catalog.services_state import ManageServicesState
+from mediconnect.features.kit.fields import (
+    filter_bar,
+    filter_switch,
+    form_check,
+    form_field,
+    form_select,
+    search_box,
+)
+from mediconnect.features.kit.layout import busy_spinner, page_heading
+from mediconnect.features.kit.notices import form_alert
+from mediconnect.features.kit.tables import pager, scroll_table
 from mediconnect.features.shell.template import page
 from mediconnect.models.catalog import ServiceCategory
 from mediconnect.models.clinics import Modality, RoomType
@@ -28,40 +28,21 @@ WIDE_ONLY = rx.breakpoints(initial="none", md="table-cell")
 
 
 def _filters() -> rx.Component:
-    return rx.flex(
-        rx.form(
-            rx.hstack(
-                rx.input(
-                    rx.input.slot(rx.icon("search", size=16)),
-                    name="search",
-                    id="service-search",
-                    default_value=S.search_text,
-                    placeholder="Name, code or department",
-                    aria_label="Search services",
-                    max_length=80,
-                    width="100%",
-                ),
-                rx.button("Search", type="submit"),
-                spacing="2",
-                width="100%",
-            ),
-            key=S.search_text,
+    return filter_bar(
+        search_box(
+            name="search",
+            id_="service-search",
+            value=S.search_text,
+            placeholder="Name, code or department",
+            label="Search services",
             on_submit=S.search,
-            flex="2 1 18em",
+            key=S.search_text,
+            max_length=80,
+            size="2",
         ),
-        rx.el.label(
-            rx.hstack(
-                rx.switch(checked=S.show_inactive, on_change=S.set_show_inactive, id="show-inactive"),
-                rx.text("Show deactivated", size="2"),
-                spacing="2",
-                align="center",
-            ),
-            html_for="show-inactive",
+        filter_switch(
+            "Show deactivated", id_="show-inactive", checked=S.show_inactive, on_change=S.set_show_inactive
         ),
-        align="center",
-        spacing="3",
-        wrap="wrap",
-        width="100%",
     )
 
 
@@ -176,10 +157,10 @@ def _dialog() -> rx.Component:
                 rx.vstack(
                     form_alert(e["form"].to(str), kind="error", test_id="service-form-error"),
                     grid(
-                        text_field(
+                        form_field(
                             "Code", "code", errors=e, default_value=v["code"], max_length=20, required=True
                         ),
-                        text_field(
+                        form_field(
                             "Name", "name", errors=e, default_value=v["name"], max_length=120, required=True
                         ),
                         form_select(
@@ -192,7 +173,7 @@ def _dialog() -> rx.Component:
                         form_select(
                             "Modality", "modality", enum_options(Modality), errors=e, default=v["modality"]
                         ),
-                        text_field(
+                        form_field(
                             "Department",
                             "department_name",
                             errors=e,
@@ -202,28 +183,28 @@ def _dialog() -> rx.Component:
                         form_select(
                             "Room type", "room_type", enum_options(RoomType), errors=e, default=v["room_type"]
                         ),
-                        text_field(
+                        form_field(
                             "Duration (minutes)",
                             "duration_minutes",
                             errors=e,
                             default_value=v["duration_minutes"],
                             input_mode="numeric",
                         ),
-                        text_field(
+                        form_field(
                             "Fasting (hours)",
                             "fasting_hours",
                             errors=e,
                             default_value=v["fasting_hours"],
                             input_mode="numeric",
                         ),
-                        text_field(
+                        form_field(
                             "Price (R)", "price", errors=e, default_value=v["price"], input_mode="decimal"
                         ),
-                        text_field(
+                        form_field(
                             "Direct cost (R)", "cost", errors=e, default_value=v["cost"], input_mode="decimal"
                         ),
                     ),
-                    text_field(
+                    form_field(
                         "Preparation note",
                         "preparation",
                         errors=e,
@@ -310,5 +291,5 @@ def manage_services() -> rx.Component:
             width="100%",
             padding_y="1em",
         ),
-        rx.center(rx.spinner(size="3"), min_height="40vh"),
+        busy_spinner(),
     )

@@ -11,7 +11,8 @@ from typing import Any
 
 import reflex as rx
 
-from mediconnect.features.admin.common import admin_call
+from mediconnect.features.kit.calls import page_call
+from mediconnect.features.kit.paging import PagedList
 from mediconnect.features.shell.state import private_state
 from mediconnect.services import catalog_admin
 from mediconnect.services.catalog_admin import ServicePage, ServiceRow
@@ -36,12 +37,9 @@ EMPTY_FORM: dict[str, Any] = {
 
 
 @private_state
-class ManageServicesState(rx.State):
+class ManageServicesState(PagedList, rx.State):
     loaded: bool = False
     rows: list[ServiceRow] = []
-    total: int = 0
-    page: int = 1
-    pages: int = 1
     search_text: str = ""
     show_inactive: bool = True
     notice: str = ""
@@ -67,7 +65,7 @@ class ManageServicesState(rx.State):
                 page_size=PAGE_SIZE,
             )
 
-        outcome = await admin_call(self, work)
+        outcome = await page_call(self, work, on_denied="leave")
         if outcome.redirect is not None:
             self.reset()
             return outcome.redirect
@@ -75,7 +73,8 @@ class ManageServicesState(rx.State):
             self.list_error = outcome.error
             return None
         found = outcome.value
-        self.rows, self.total, self.page, self.pages = found.rows, found.total, found.page, found.pages
+        self.rows = found.rows
+        self._show_page(found.total, found.page, found.pages)
         self.list_error, self.loaded = "", True
         return None
 
@@ -97,16 +96,6 @@ class ManageServicesState(rx.State):
     @rx.event
     async def set_show_inactive(self, value: bool):
         self.show_inactive, self.page = bool(value), 1
-        return await self._fetch()
-
-    @rx.event
-    async def prev_page(self):
-        self.page = max(1, self.page - 1)
-        return await self._fetch()
-
-    @rx.event
-    async def next_page(self):
-        self.page = min(self.pages, self.page + 1)
         return await self._fetch()
 
     # ------------------------------------------------------------------ dialog
@@ -151,7 +140,7 @@ class ManageServicesState(rx.State):
                 )
             return catalog_admin.create_service(session=db, principal=principal, form=form)
 
-        outcome = await admin_call(self, work)
+        outcome = await page_call(self, work, on_denied="leave")
         self.busy = False
         if outcome.redirect is not None:
             self.reset()
@@ -174,7 +163,7 @@ class ManageServicesState(rx.State):
                 session=db, principal=principal, service_id=int(service_id), active=bool(active)
             )
 
-        outcome = await admin_call(self, work)
+        outcome = await page_call(self, work, on_denied="leave")
         if outcome.redirect is not None:
             self.reset()
             return outcome.redirect

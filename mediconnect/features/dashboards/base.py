@@ -10,25 +10,24 @@ shows only the message (and a Retry button).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypedDict, TypeVar
+from typing import Any, Generic, TypeVar
 
 import reflex as rx
 from sqlmodel import Session
 
 from mediconnect.core import rate_limit
-from mediconnect.core.errors import AuthError, DashboardError, DashErrorCode
 from mediconnect.core.permissions import Principal
+from mediconnect.dashboards.kit.schema import Schema
 from mediconnect.features import live
-from mediconnect.features.appointments.common import as_local
 from mediconnect.features.dashboards import refresh
-from mediconnect.features.shell.calls import run_as
-from mediconnect.features.shell.state import current_user, login_url
+from mediconnect.features.kit.calls import Outcome, page_call
+from mediconnect.features.kit.format import as_local
+from mediconnect.services.options import Option
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -48,47 +47,23 @@ HELP = {
 }
 
 
-class Option(TypedDict):
-    value: str
-    label: str
+D = TypeVar("D", bound=Schema)
 
 
 @dataclass
-class Fetched:
-    """What one fetch brings: the service's result and, on a (re)load, the picker's options."""
+class Fetched(Generic[D]):
+    """What one fetch brings: the typed dashboard and, on a (re)load, the picker's options.
 
-    data: dict[str, Any]
+    ``data`` is where the service's JSON becomes the schema (``DashboardResult.model``): the
+    one boundary; the views read typed fields from here on.
+    """
+
+    data: D
     generated_at: datetime
     cached: bool
     options: list[Option] | None = None
     selected: str = ""
     admin: bool = False
-
-
-@dataclass
-class DashOutcome(Generic[T]):
-    value: T | None = None
-    redirect: Any = None
-    code: str = ""
-    message: str = ""
-    detail: str = ""
-
-
-async def dash_call(state: rx.State, work: Callable[[Session, Principal], T]) -> DashOutcome[T]:
-    """Run ``work`` as the tab's signed-in user (checked against the server-side session now)."""
-    user = await current_user(state)
-    if user is None:
-        return DashOutcome(redirect=rx.redirect(login_url(state.router.url.path), replace=True))
-    try:
-        return DashOutcome(value=await asyncio.to_thread(run_as, user.id, work))
-    except DashboardError as exc:
-        return DashOutcome(code=exc.code.code, message=exc.code.message, detail=exc.detail or "")
-    except AuthError:
-        return DashOutcome(redirect=rx.redirect(login_url(state.router.url.path), replace=True))
-    except Exception:  # a failure must show as an error state with Retry, never as a dead page
-        log.exception("dashboard fetch failed")
-        info = DashErrorCode.DASH_003
-        return DashOutcome(code=info.code, message=info.message)
 
 
 def _rate_limited(work: Callable[[Session, Principal], T]) -> Callable[[Session, Principal], T]:
@@ -124,13 +99,13 @@ class DashboardBase(rx.State, mixin=True):
     _applied: dict[str, float] = {}
     _topic_now: str = ""
 
-    def _work(self, fresh: bool, with_options: bool) -> Callable[[Session, Principal], Fetched]:
+    def _work(self, fresh: bool, with_options: bool) -> Callable[[Session, Principal], Fetched[Any]]:
         raise NotImplementedError
 
-    def _apply(self, fetched: Fetched, tiers: list[str]) -> None:
+    def _apply(self, fetched: Fetched[Any], tiers: list[str]) -> None:
         raise NotImplementedError
 
-    def _topic(self, fetched: Fetched) -> str:
+    def _topic(self, fetched: Fetched[Any]) -> str:
         raise NotImplementedError
 
     async def _fetch(
@@ -140,9 +115,9 @@ class DashboardBase(rx.State, mixin=True):
         if counted:
             # What a person (or a script calling handlers by name) asks for counts against their
             # DASH_010 limit, shared with the API; the timer and live pushes are the app's own.
-            outcome = await dash_call(self, _rate_limited(work))
+            outcome = await page_call(self, _rate_limited(work), report_failures=True)
         else:
-            outcome = await dash_call(self, work)
+            outcome = await page_call(self, work, report_failures=True)
         if outcome.redirect is not None:
             self.reset()
             return outcome.redirect
@@ -164,14 +139,14 @@ class DashboardBase(rx.State, mixin=True):
             self._topic_now = topic
         return None
 
-    async def _fail(self, outcome: DashOutcome[Any]) -> None:
+    async def _fail(self, outcome: Outcome[Any]) -> None:
         if outcome.code in ACCESS_CODES:
             paused = self.paused
             self.reset()
             self.paused, self.denied = paused, True
             await live.watch(self)
         self.loading = False
-        self.error_code, self.error_message = outcome.code, outcome.message
+        self.error_code, self.error_message = outcome.code, outcome.error
         detail = f" ({outcome.detail})" if outcome.detail else ""
         self.error_help = HELP.get(outcome.code, "") + detail
 

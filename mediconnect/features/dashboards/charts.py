@@ -1,4 +1,4 @@
-"""Plotly figures built from a dashboard dict (no Reflex here).
+"""Plotly figures built from the typed dashboards' sections (no Reflex here).
 
 Figures carry no template (``template=None``): the page's ``rx.plotly`` adds the light theme,
 so a figure in the tab's state is a few hundred bytes instead of several kilobytes. Colours
@@ -7,12 +7,14 @@ are the app theme's (Radix teal, amber, red, slate).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
 import plotly.graph_objects as go
 
-from mediconnect.features.dashboards.views import get, num, rows
+from mediconnect.dashboards.clinic.schema import ClinicHourFlow, ClinicPaymentMethod
+from mediconnect.dashboards.doctor.schema import DoctorInsuranceSplit, DoctorWeekTrend
+from mediconnect.features.dashboards.views import Number, num
 
 TEAL, CYAN, AMBER, RED, VIOLET, SLATE, GREEN, BLUE = (
     "#12a594",
@@ -53,22 +55,21 @@ def empty() -> go.Figure:
     return _fig([], showlegend=False)
 
 
-def _n(value: Any) -> float:
+def _n(value: Number) -> float:
     return num(value) or 0.0
 
 
-def weekly_appointments_revenue(data: Mapping[str, Any]) -> go.Figure:
+def weekly_appointments_revenue(weeks: Sequence[DoctorWeekTrend]) -> go.Figure:
     """Doctor: this month's appointments (total, completed) and revenue by week."""
-    weeks = rows(data, "monthly_trends", "appointments")
-    labels = [f"Week {w.get('week')}" for w in weeks]
+    labels = [f"Week {w.week}" for w in weeks]
     fig = _fig(
         [
-            go.Bar(name="Appointments", x=labels, y=[_n(w.get("total")) for w in weeks], marker_color=TEAL),
-            go.Bar(name="Completed", x=labels, y=[_n(w.get("completed")) for w in weeks], marker_color=CYAN),
+            go.Bar(name="Appointments", x=labels, y=[_n(w.total) for w in weeks], marker_color=TEAL),
+            go.Bar(name="Completed", x=labels, y=[_n(w.completed) for w in weeks], marker_color=CYAN),
             go.Scatter(
                 name="Revenue",
                 x=labels,
-                y=[_n(w.get("revenue")) for w in weeks],
+                y=[_n(w.revenue) for w in weeks],
                 yaxis="y2",
                 mode="lines+markers",
                 line={"color": AMBER, "width": 3},
@@ -133,23 +134,21 @@ def bars(
     )
 
 
-def payment_methods(data: Mapping[str, Any]) -> go.Figure:
-    methods = rows(data, "financial_summary", "payment_methods")
-    return split([str(m.get("method") or "") for m in methods], [_n(m.get("amount")) for m in methods])
+def payment_methods(methods: Sequence[ClinicPaymentMethod]) -> go.Figure:
+    return split([m.method or "" for m in methods], [_n(m.amount) for m in methods])
 
 
-def insurance_private(data: Mapping[str, Any]) -> go.Figure:
-    shares = get(data, "weekly_summary", "revenue", "insurance_vs_private") or {}
-    return split(["Medical aid", "Private"], [_n(shares.get("insurance")), _n(shares.get("private"))])
+def insurance_private(shares: DoctorInsuranceSplit) -> go.Figure:
+    return split(["Medical aid", "Private"], [_n(shares.insurance), _n(shares.private)])
 
 
-def hourly(points: list[Mapping[str, Any]]) -> go.Figure:
+def hourly(points: Sequence[ClinicHourFlow]) -> go.Figure:
     """Patient flow by hour: appointments booked to start in each hour, and arrivals."""
-    labels = [str(p.get("hour") or "") for p in points]
+    labels = [p.hour or "" for p in points]
     return _fig(
         [
-            go.Bar(x=labels, y=[_n(p.get("booked")) for p in points], marker_color=TEAL, name="Booked"),
-            go.Bar(x=labels, y=[_n(p.get("arrived")) for p in points], marker_color=VIOLET, name="Arrived"),
+            go.Bar(x=labels, y=[_n(p.booked) for p in points], marker_color=TEAL, name="Booked"),
+            go.Bar(x=labels, y=[_n(p.arrived) for p in points], marker_color=VIOLET, name="Arrived"),
         ],
         yaxis={"rangemode": "tozero"},
     )

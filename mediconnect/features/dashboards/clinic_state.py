@@ -14,14 +14,16 @@ import plotly.graph_objects as go
 import reflex as rx
 from sqlmodel import Session
 
-from mediconnect.core.errors import DashboardError, DashErrorCode
+from mediconnect.core.errors import AccessDenied, DashboardError, DashErrorCode
 from mediconnect.core.permissions import DashboardType, Principal, require_dashboard
-from mediconnect.features.appointments.common import path_id
+from mediconnect.dashboards.clinic.schema import ClinicDashboard
 from mediconnect.features.dashboards import charts, clinic_views
-from mediconnect.features.dashboards.base import DashboardBase, Fetched, Option, dash_call
+from mediconnect.features.dashboards.base import DashboardBase, Fetched
 from mediconnect.features.dashboards.clinic_tables import DepartmentRow, DoctorRow, EventRow
 from mediconnect.features.dashboards.views import Alert, Insight, Metric
+from mediconnect.features.kit.calls import page_call, path_id
 from mediconnect.features.shell.state import private_state
+from mediconnect.services.options import Option
 
 
 @private_state
@@ -47,33 +49,40 @@ class ClinicDashboardState(DashboardBase, rx.State):
     # Admins may open each doctor's dashboard from the doctors table.
     doctor_links: bool = False
 
-    def _work(self, fresh: bool, with_options: bool) -> Callable[[Session, Principal], Fetched]:
+    def _work(
+        self, fresh: bool, with_options: bool
+    ) -> Callable[[Session, Principal], Fetched[ClinicDashboard]]:
         clinic_id = path_id(self, "clinics")
 
-        def work(db: Session, p: Principal) -> Fetched:
+        def work(db: Session, p: Principal) -> Fetched[ClinicDashboard]:
             from mediconnect.dashboards import service
             from mediconnect.services import booking_choices
 
             if not clinic_id:
                 raise DashboardError(DashErrorCode.DASH_005, "no clinic number in the address")
-            result = service.clinic_dashboard(session=db, principal=p, clinic_id=clinic_id, fresh=fresh)
+            result = service.serve("clinic", session=db, principal=p, clinic_id=clinic_id, fresh=fresh)
             options = None
             if with_options:
                 # Clinics are public; the picker lists those the caller's role covers.
                 choices = booking_choices.filter_clinics(session=db, principal=p)
                 options = [Option(value=str(c["id"]), label=c["name"]) for c in choices]
             return Fetched(
-                result.data, result.generated_at, result.cached, options, str(clinic_id), admin=p.is_admin
+                result.model(ClinicDashboard),
+                result.generated_at,
+                result.cached,
+                options,
+                str(clinic_id),
+                admin=p.is_admin,
             )
 
         return work
 
-    def _apply(self, fetched: Fetched, tiers: list[str]) -> None:
+    def _apply(self, fetched: Fetched[ClinicDashboard], tiers: list[str]) -> None:
         for name, value in clinic_views.sections(fetched.data, tiers).items():
             setattr(self, name, value)
         self.doctor_links = fetched.admin
 
-    def _topic(self, fetched: Fetched) -> str:
+    def _topic(self, fetched: Fetched[ClinicDashboard]) -> str:
         return f"clinic:{fetched.selected}"
 
     @rx.event
@@ -89,16 +98,16 @@ class ClinicDashboardState(DashboardBase, rx.State):
         self.reset()
 
         def work(db: Session, p: Principal) -> int:
-            from mediconnect.services import booking_choices
+            from mediconnect.services import landing
 
             require_dashboard(principal=p, dashboard_type=DashboardType.CLINIC)
-            ids = [int(c["id"]) for c in booking_choices.filter_clinics(session=db, principal=p)]
-            mine = ids if p.is_admin else [i for i in ids if i in p.clinic_ids]
-            if not mine:
-                raise DashboardError(DashErrorCode.DASH_006, "no clinic is linked to your account")
-            return mine[0]
+            # The one landing rule (services/landing.py), shared with /dashboard/.
+            first = landing.landing_clinic(session=db, principal=p)
+            if first is None:
+                raise AccessDenied(DashErrorCode.DASH_006, "no clinic is linked to your account")
+            return first
 
-        outcome = await dash_call(self, work)
+        outcome = await page_call(self, work, report_failures=True)
         if outcome.redirect is not None:
             return outcome.redirect
         if outcome.value is None:

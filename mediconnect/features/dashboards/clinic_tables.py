@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, TypedDict
+from typing import TypedDict
 
+from mediconnect.dashboards.clinic.schema import (
+    ClinicDepartmentMetrics,
+    ClinicDoctorPerformance,
+    ClinicUpcomingEvent,
+)
 from mediconnect.features.dashboards import views as v
 
 
@@ -45,51 +49,46 @@ class EventRow(TypedDict):
     impact: str
 
 
-def doctor(d: Mapping[str, Any]) -> DoctorRow:
-    g = v.get
+def doctor(d: ClinicDoctorPerformance) -> DoctorRow:
     return DoctorRow(
-        doctor_id=int(v.num(d.get("doctor_id")) or 0),
-        name=str(d.get("name") or ""),
-        specialization=str(d.get("specialization") or ""),
-        today=v.count(g(d, "appointments", "today")),
-        week=v.count(g(d, "appointments", "week")),
-        completion=v.pct(g(d, "appointments", "completion_rate")),
-        satisfaction=v.one(g(d, "patient_metrics", "satisfaction")),
-        retention=v.pct(g(d, "patient_metrics", "retention")),
-        revenue=v.cash(g(d, "revenue", "week")),
-        per_appointment=v.cash(g(d, "revenue", "avg_per_appointment")),
-        punctuality=v.pct(g(d, "efficiency", "punctuality")),
-        documentation=v.pct(g(d, "efficiency", "documentation")),
+        doctor_id=d.doctor_id,
+        name=d.name or "",
+        specialization=d.specialization or "",
+        today=v.count(d.appointments.today),
+        week=v.count(d.appointments.week),
+        completion=v.pct(d.appointments.completion_rate),
+        satisfaction=v.one(d.patient_metrics.satisfaction),
+        retention=v.pct(d.patient_metrics.retention),
+        revenue=v.cash(d.revenue.week),
+        per_appointment=v.cash(d.revenue.avg_per_appointment),
+        punctuality=v.pct(d.efficiency.punctuality),
+        documentation=v.pct(d.efficiency.documentation),
     )
 
 
-def department(d: Mapping[str, Any]) -> DepartmentRow:
-    g = v.get
-    wait, target = v.num(g(d, "wait_times", "average")), v.num(g(d, "wait_times", "target"))
+def department(d: ClinicDepartmentMetrics) -> DepartmentRow:
+    wait, target = d.wait_times.average, d.wait_times.target
     return DepartmentRow(
-        name=str(d.get("department") or ""),
-        today=v.count(g(d, "appointments", "today")),
-        week=v.count(g(d, "appointments", "week")),
-        month=v.count(g(d, "appointments", "month")),
-        revenue=v.cash(g(d, "revenue", "week")),
-        share=v.pct(g(d, "revenue", "percentage_of_total")),
-        utilization=v.pct(d.get("utilization")),
-        utilization_bar=max(0, v.progress(d.get("utilization"))[0]),
+        name=d.department or "",
+        today=v.count(d.appointments.today),
+        week=v.count(d.appointments.week),
+        month=v.count(d.appointments.month),
+        revenue=v.cash(d.revenue.week),
+        share=v.pct(d.revenue.percentage_of_total),
+        utilization=v.pct(d.utilization),
+        utilization_bar=max(0, v.progress(d.utilization)[0]),
         wait=v.one(wait, " min"),
         wait_target=v.one(target, " min"),
-        wait_ok=wait is None or target is None or wait <= target,
+        wait_ok=wait <= target,
     )
 
 
-def event(e: Mapping[str, Any]) -> EventRow:
-    attendees = e.get("attendees")
-    extent = str(e.get("duration") or "") or (
-        f"{v.count(attendees)} attendees" if attendees is not None else ""
-    )
+def event(e: ClinicUpcomingEvent) -> EventRow:
+    extent = e.duration or (f"{v.count(e.attendees)} attendees" if e.attendees is not None else "")
     return EventRow(
-        kind=str(e.get("type") or "").replace("_", " ").capitalize(),
-        title=str(e.get("title") or ""),
-        when=v.when(e.get("date")),
+        kind=(e.type or "").replace("_", " ").capitalize(),
+        title=e.title or "",
+        when=v.when(e.date),
         extent=extent,
-        impact=str(e.get("impact") or ""),
+        impact=e.impact or "",
     )

@@ -1,4 +1,5 @@
-"""The clinic dashboard dict (spec: GET /api/clinics/{id}/dashboard/) as the page's state, by tier.
+"""The clinic dashboard (``ClinicDashboard``, spec: GET /api/clinics/{id}/dashboard/) as the
+page's state, by tier.
 
 Critical (30 s): today's operations, rooms and equipment, staff on duty, alerts. Standard
 (2 min): the week, the money, doctors, departments, upcoming events. Historical (15 min): the
@@ -7,9 +8,10 @@ clinic's facts and revenue by period. Analytics (1 h): trends and insights.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 from typing import Any
 
+from mediconnect.dashboards.clinic.schema import ClinicDashboard
 from mediconnect.features.appointments.common import MODALITY_LABELS
 from mediconnect.features.dashboards import charts, refresh
 from mediconnect.features.dashboards import clinic_tables as t
@@ -22,74 +24,73 @@ def _equipment_label(slug: str) -> str:
     return name.split(" (", 1)[0]
 
 
-def _header(data: Mapping[str, Any]) -> dict[str, Any]:
-    info = v.get(data, "clinic_info") or {}
+def _header(dash: ClinicDashboard) -> dict[str, Any]:
+    info = dash.clinic_info
     facts = [
-        f"{v.count(info.get('total_doctors'))} doctors",
-        f"{v.count(info.get('total_staff'))} staff",
-        f"{v.count(info.get('departments'))} departments",
+        f"{v.count(info.total_doctors)} doctors",
+        f"{v.count(info.total_staff)} staff",
+        f"{v.count(info.departments)} departments",
     ]
-    about = [str(info.get("location") or ""), str(info.get("accreditation") or ""), " · ".join(facts)]
+    about = [info.location or "", info.accreditation or "", " · ".join(facts)]
     return {
-        "clinic_name": str(info.get("name") or "Clinic"),
+        "clinic_name": info.name or "Clinic",
         "clinic_about": " · ".join(p for p in about if p),
     }
 
 
-def _today(data: Mapping[str, Any]) -> dict[str, Any]:
-    today = v.get(data, "operational_metrics", "today") or {}
-    appts, flow = today.get("appointments") or {}, today.get("patient_flow") or {}
-    res, staff = today.get("resource_utilization") or {}, today.get("staff_metrics") or {}
-    rooms = res.get("examination_rooms") or {}
+def _today(dash: ClinicDashboard) -> dict[str, Any]:
+    today = dash.operational_metrics.today
+    appts, flow = today.appointments, today.patient_flow
+    res, staff = today.resource_utilization, today.staff_metrics
+    rooms = res.examination_rooms
     cards = [
         v.metric(
             "appointments",
             "Appointments today",
             "calendar",
-            v.count(appts.get("total_scheduled")),
+            v.count(appts.total_scheduled),
             subtitle=v.tally(
-                appts,
-                ("completed", "completed"),
-                ("in_progress", "in progress"),
-                ("cancelled", "cancelled"),
-                ("no_show", "no-show"),
+                (appts.completed, "completed"),
+                (appts.in_progress, "in progress"),
+                (appts.cancelled, "cancelled"),
+                (appts.no_show, "no-show"),
             ),
             target="Completion rate",
-            rate=appts.get("completion_rate"),
+            rate=appts.completion_rate,
         ),
         v.metric(
             "patients",
             "Patients today",
             "users",
-            v.count(flow.get("total_patients")),
-            subtitle=v.tally(flow, ("new_patients", "new"), ("returning_patients", "returning")),
+            v.count(flow.total_patients),
+            subtitle=v.tally((flow.new_patients, "new"), (flow.returning_patients, "returning")),
         ),
         v.metric(
             "wait",
             "Average wait",
             "hourglass",
-            v.one(flow.get("average_wait_time"), " min"),
-            subtitle=f"Satisfaction {v.one(flow.get('patient_satisfaction'))} / 5",
+            v.one(flow.average_wait_time, " min"),
+            subtitle=f"Satisfaction {v.one(flow.patient_satisfaction)} / 5",
         ),
         v.metric(
             "rooms",
             "Examination rooms in use",
             "door-open",
-            f"{v.count(rooms.get('occupied'))} of {v.count(rooms.get('total'))}",
+            f"{v.count(rooms.occupied)} of {v.count(rooms.total)}",
             target="Utilisation",
-            rate=rooms.get("utilization_rate"),
+            rate=rooms.utilization_rate,
         ),
         v.metric(
             "staff",
             "Staff on duty",
             "stethoscope",
-            f"{v.count(staff.get('doctors_on_duty'))} doctors",
-            subtitle=v.tally(staff, ("nurses_on_duty", "nurses"), ("support_staff", "support"))
-            + f" · efficiency {v.one(staff.get('efficiency_score'))} / 10",
+            f"{v.count(staff.doctors_on_duty)} doctors",
+            subtitle=v.tally((staff.nurses_on_duty, "nurses"), (staff.support_staff, "support"))
+            + f" · efficiency {v.one(staff.efficiency_score)} / 10",
         ),
     ]
-    done = [v.num(appts.get(k)) or 0.0 for k in ("completed", "in_progress", "cancelled", "no_show")]
-    remaining = max(0.0, (v.num(appts.get("total_scheduled")) or 0.0) - sum(done))
+    done = [float(n) for n in (appts.completed, appts.in_progress, appts.cancelled, appts.no_show)]
+    remaining = max(0.0, float(appts.total_scheduled) - sum(done))
     counts = list(
         zip(
             ["Completed", "In progress", "Cancelled", "No-show", "Still to come"],
@@ -98,127 +99,125 @@ def _today(data: Mapping[str, Any]) -> dict[str, Any]:
             strict=True,
         )
     )
-    equipment = res.get("equipment") or {}
-    names = ["Rooms", *(_equipment_label(str(k)) for k in equipment)]
-    rates = [v.num(rooms.get("utilization_rate")) or 0.0, *(v.num(x) or 0.0 for x in equipment.values())]
-    hourly = v.rows(flow, "by_hour")
+    equipment = res.equipment
+    names = ["Rooms", *(_equipment_label(k) for k in equipment)]
+    rates = [float(rooms.utilization_rate), *(float(x) for x in equipment.values())]
+    hourly = flow.by_hour
     return {
-        **_header(data),
-        "today_label": str(today.get("date") or ""),
+        **_header(dash),
+        "today_label": today.date or "",
         "today_cards": cards,
         "status_fig": charts.statuses(counts),
         "usage_fig": charts.bars(names, [("Utilisation", rates, charts.TEAL)], percent=True),
         "has_hourly": bool(hourly),
         "hourly_fig": charts.hourly(hourly) if hourly else charts.empty(),
-        "alerts": v.by_urgency([v.alert(a) for a in v.rows(data, "alerts_and_notifications")]),
+        "alerts": v.by_urgency(
+            [
+                v.alert(
+                    kind=a.type,
+                    severity=a.severity,
+                    message=a.message,
+                    action_required=a.action_required,
+                    recommendation=a.recommendation,
+                )
+                for a in dash.alerts_and_notifications
+            ]
+        ),
     }
 
 
-def _week(data: Mapping[str, Any]) -> dict[str, Any]:
-    week = v.get(data, "operational_metrics", "weekly_performance") or {}
-    appts, rev, pm = (
-        week.get("appointments") or {},
-        week.get("revenue") or {},
-        week.get("patient_metrics") or {},
-    )
-    billing = v.get(data, "financial_summary", "billing") or {}
-    money = v.get(data, "financial_summary", "revenue") or {}
-    peak = " ".join(str(x) for x in (appts.get("peak_day"), appts.get("peak_time")) if x)
-    direction = v.trend(rev.get("trend"))
+def _week(dash: ClinicDashboard) -> dict[str, Any]:
+    week = dash.operational_metrics.weekly_performance
+    appts, rev, pm = week.appointments, week.revenue, week.patient_metrics
+    billing, money = dash.financial_summary.billing, dash.financial_summary.revenue
+    peak = " ".join(x for x in (appts.peak_day, appts.peak_time) if x)
+    direction = v.trend(rev.trend)
     cards = [
         v.metric(
             "week-appointments",
             "Appointments",
             "calendar-check",
-            v.count(appts.get("total")),
-            subtitle=f"{v.one(appts.get('average_per_day'))} a day" + (f" · busiest {peak}" if peak else ""),
+            v.count(appts.total),
+            subtitle=f"{v.one(appts.average_per_day)} a day" + (f" · busiest {peak}" if peak else ""),
             target="Completion rate",
-            rate=appts.get("completion_rate"),
+            rate=appts.completion_rate,
         ),
         v.metric(
             "week-revenue",
             "Revenue",
             "banknote",
-            v.cash(rev.get("total")),
-            subtitle=f"{v.cash(rev.get('daily_average'))} a day",
+            v.cash(rev.total),
+            subtitle=f"{v.cash(rev.daily_average)} a day",
             change="vs last week" if direction else "",
             direction=direction,
-            target="Weekly target" if rev.get("vs_target") is not None else "",
-            rate=rev.get("vs_target"),
+            target="Weekly target" if rev.vs_target is not None else "",
+            rate=rev.vs_target,
         ),
         v.metric(
             "week-patients",
             "Patients",
             "users",
-            v.count(pm.get("unique_patients")),
-            subtitle=f"{v.count(pm.get('new_patients'))} new · retention {v.pct(pm.get('retention_rate'))}"
-            f" · satisfaction {v.one(pm.get('satisfaction_score'))} / 5",
+            v.count(pm.unique_patients),
+            subtitle=f"{v.count(pm.new_patients)} new · retention {v.pct(pm.retention_rate)}"
+            f" · satisfaction {v.one(pm.satisfaction_score)} / 5",
         ),
         v.metric(
             "outstanding",
             "Outstanding",
             "receipt",
-            v.cash(billing.get("total_outstanding")),
-            subtitle=f"{v.count(billing.get('outstanding_invoices'))} invoices · paid in"
-            f" {v.one(billing.get('average_collection_time'), ' days')} on average",
+            v.cash(billing.total_outstanding),
+            subtitle=f"{v.count(billing.outstanding_invoices)} invoices · paid in"
+            f" {v.one(billing.average_collection_time, ' days')} on average",
             target="Collection rate",
-            rate=billing.get("collection_rate"),
+            rate=billing.collection_rate,
         ),
         v.metric(
             "revenue-month",
             "Revenue this month",
             "wallet",
-            v.cash(money.get("month")),
-            subtitle=f"Today {v.cash(money.get('today'))} · year to date {v.cash(money.get('year_to_date'))}",
+            v.cash(money.month),
+            subtitle=f"Today {v.cash(money.today)} · year to date {v.cash(money.year_to_date)}",
         ),
     ]
-    departments = v.rows(data, "department_metrics")
+    departments = dash.department_metrics
     return {
-        "week_label": str(week.get("period") or ""),
+        "week_label": week.period or "",
         "week_cards": cards,
-        "payment_fig": charts.payment_methods(data),
-        "doctors": [t.doctor(d) for d in v.rows(data, "doctor_performance")],
+        "payment_fig": charts.payment_methods(dash.financial_summary.payment_methods),
+        "doctors": [t.doctor(d) for d in dash.doctor_performance],
         "departments": [t.department(d) for d in departments],
         "department_fig": charts.bars(
-            [str(d.get("department") or "") for d in departments],
+            [d.department or "" for d in departments],
             [
-                (
-                    "Today",
-                    [v.num(v.get(d, "appointments", "today")) or 0.0 for d in departments],
-                    charts.TEAL,
-                ),
-                (
-                    "This week",
-                    [v.num(v.get(d, "appointments", "week")) or 0.0 for d in departments],
-                    charts.AMBER,
-                ),
+                ("Today", [float(d.appointments.today) for d in departments], charts.TEAL),
+                ("This week", [float(d.appointments.week) for d in departments], charts.AMBER),
             ],
         ),
-        "events": [t.event(e) for e in v.rows(data, "upcoming_events")],
+        "events": [t.event(e) for e in dash.upcoming_events],
     }
 
 
-def _history(data: Mapping[str, Any]) -> dict[str, Any]:
-    money = v.get(data, "financial_summary", "revenue") or {}
+def _history(dash: ClinicDashboard) -> dict[str, Any]:
+    money = dash.financial_summary.revenue
     periods = [
-        ("Today", "today"),
-        ("This week", "week"),
-        ("This month", "month"),
-        ("Year to date", "year_to_date"),
+        ("Today", money.today),
+        ("This week", money.week),
+        ("This month", money.month),
+        ("Year to date", money.year_to_date),
     ]
     return {
         "revenue_fig": charts.bars(
             [label for label, _ in periods],
-            [("Revenue", [v.num(money.get(k)) or 0.0 for _, k in periods], charts.TEAL)],
+            [("Revenue", [v.num(amount) or 0.0 for _, amount in periods], charts.TEAL)],
         ),
     }
 
 
-def _insights(data: Mapping[str, Any]) -> dict[str, Any]:
-    return {"insights": v.insights(v.rows(data, "trends_and_insights"))}
+def _insights(dash: ClinicDashboard) -> dict[str, Any]:
+    return {"insights": v.insights(dash.trends_and_insights)}
 
 
-BUILDERS = {
+BUILDERS: dict[str, Callable[[ClinicDashboard], dict[str, Any]]] = {
     refresh.CRITICAL: _today,
     refresh.STANDARD: _week,
     refresh.HISTORICAL: _history,
@@ -226,8 +225,8 @@ BUILDERS = {
 }
 
 
-def sections(data: Mapping[str, Any], tiers: list[str]) -> dict[str, Any]:
+def sections(dash: ClinicDashboard, tiers: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for tier in tiers:
-        out.update(BUILDERS[tier](data))
+        out.update(BUILDERS[tier](dash))
     return out

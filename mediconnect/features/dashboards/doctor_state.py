@@ -15,11 +15,13 @@ import reflex as rx
 from sqlmodel import Session
 
 from mediconnect.core.permissions import Principal
+from mediconnect.dashboards.doctor.schema import DoctorDashboard
 from mediconnect.features.dashboards import charts, doctor_views
-from mediconnect.features.dashboards.base import DashboardBase, Fetched, Option
+from mediconnect.features.dashboards.base import DashboardBase, Fetched
 from mediconnect.features.dashboards.doctor_views import Upcoming
 from mediconnect.features.dashboards.views import Alert, Insight, Metric, QuickAction
 from mediconnect.features.shell.state import private_state
+from mediconnect.services.options import Option
 
 ROUTE = "/dashboard/doctor/"
 
@@ -47,10 +49,12 @@ class DoctorDashboardState(DashboardBase, rx.State):
     weekly_fig: go.Figure = charts.empty()
     insights: list[Insight] = []
 
-    def _work(self, fresh: bool, with_options: bool) -> Callable[[Session, Principal], Fetched]:
+    def _work(
+        self, fresh: bool, with_options: bool
+    ) -> Callable[[Session, Principal], Fetched[DoctorDashboard]]:
         requested = _query_id(self)
 
-        def work(db: Session, p: Principal) -> Fetched:
+        def work(db: Session, p: Principal) -> Fetched[DoctorDashboard]:
             from mediconnect.dashboards import service
             from mediconnect.services import booking_choices
 
@@ -62,17 +66,19 @@ class DoctorDashboardState(DashboardBase, rx.State):
                     options = [Option(value=str(c["id"]), label=c["name"]) for c in choices]
                 if doctor_id is None and choices:
                     doctor_id = int(choices[0]["id"])
-            result = service.doctor_dashboard(session=db, principal=p, doctor_id=doctor_id, fresh=fresh)
+            result = service.serve("doctor", session=db, principal=p, doctor_id=doctor_id, fresh=fresh)
             shown = doctor_id if p.is_admin else p.doctor_id
-            return Fetched(result.data, result.generated_at, result.cached, options, str(shown or ""))
+            return Fetched(
+                result.model(DoctorDashboard), result.generated_at, result.cached, options, str(shown or "")
+            )
 
         return work
 
-    def _apply(self, fetched: Fetched, tiers: list[str]) -> None:
+    def _apply(self, fetched: Fetched[DoctorDashboard], tiers: list[str]) -> None:
         for name, value in doctor_views.sections(fetched.data, tiers).items():
             setattr(self, name, value)
 
-    def _topic(self, fetched: Fetched) -> str:
+    def _topic(self, fetched: Fetched[DoctorDashboard]) -> str:
         return f"doctor:{fetched.selected}"
 
     @rx.event

@@ -1,15 +1,21 @@
-"""The doctor dashboard dict (spec: GET /api/dashboard/doctor/) as the page's state, by refresh tier.
+"""The doctor dashboard (``DoctorDashboard``, spec: GET /api/dashboard/doctor/) as the page's
+state, by refresh tier.
 
-``sections(data, tiers)`` returns {state var: value} for the tiers asked for; the state
+``sections(dash, tiers)`` returns {state var: value} for the tiers asked for; the state
 assigns them. Today's figures, the upcoming list, alerts and quick actions are critical (30 s);
 the week standard (2 min); the month's trends historical (15 min); insights analytics (1 h).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 from typing import Any, TypedDict
 
+from mediconnect.dashboards.doctor.schema import (
+    DoctorDashboard,
+    DoctorPatientAlert,
+    DoctorUpcomingAppointment,
+)
 from mediconnect.features.dashboards import charts, refresh
 from mediconnect.features.dashboards import views as v
 
@@ -27,206 +33,187 @@ class Upcoming(TypedDict):
     preparation: str
 
 
-def _header(data: Mapping[str, Any]) -> dict[str, Any]:
-    info = v.get(data, "doctor_info") or {}
-    clinics = v.rows(info, "clinic_affiliations")
-    primary = next((c for c in clinics if c.get("is_primary")), clinics[0] if clinics else {})
-    parts = [str(info.get("specialization") or ""), str(primary.get("clinic_name") or "")]
+def _header(dash: DoctorDashboard) -> dict[str, Any]:
+    info = dash.doctor_info
+    clinics = info.clinic_affiliations
+    primary = next((c for c in clinics if c.is_primary), clinics[0] if clinics else None)
+    parts = [info.specialization or "", primary.clinic_name if primary else ""]
     if len(clinics) > 1:
         parts.append(f"+{len(clinics) - 1} more clinic{'s' if len(clinics) > 2 else ''}")
     return {
-        "doctor_name": str(info.get("name") or "Doctor"),
+        "doctor_name": info.name or "Doctor",
         "doctor_about": " · ".join(p for p in parts if p),
     }
 
 
-def _today(data: Mapping[str, Any]) -> dict[str, Any]:
-    today = v.get(data, "today_metrics") or {}
-    appts, patients = today.get("appointments") or {}, today.get("patients") or {}
-    revenue, eff = today.get("revenue") or {}, today.get("efficiency") or {}
-    target = revenue.get("target")
+def _today(dash: DoctorDashboard) -> dict[str, Any]:
+    today = dash.today_metrics
+    appts, patients, revenue, eff = today.appointments, today.patients, today.revenue, today.efficiency
+    target = revenue.target
     cards = [
         v.metric(
             "appointments",
             "Appointments today",
             "calendar",
-            v.count(appts.get("total")),
+            v.count(appts.total),
             subtitle=v.tally(
-                appts,
-                ("completed", "completed"),
-                ("upcoming", "upcoming"),
-                ("cancelled", "cancelled"),
-                ("no_show", "no-show"),
+                (appts.completed, "completed"),
+                (appts.upcoming, "upcoming"),
+                (appts.cancelled, "cancelled"),
+                (appts.no_show, "no-show"),
             ),
         ),
         v.metric(
             "patients",
             "Patients seen",
             "users",
-            v.count(patients.get("total_seen")),
-            subtitle=v.tally(patients, ("new", "new"), ("returning", "returning")),
+            v.count(patients.total_seen),
+            subtitle=v.tally((patients.new, "new"), (patients.returning, "returning")),
         ),
         v.metric(
             "revenue",
             "Revenue today",
             "banknote",
-            v.cash(revenue.get("generated")),
-            target=f"Target {v.cash(target)}" if target not in (None, "") else "",
-            rate=revenue.get("achievement_rate") if target not in (None, "") else None,
+            v.cash(revenue.generated),
+            target=f"Target {v.cash(target)}" if target else "",
+            rate=revenue.achievement_rate if target else None,
         ),
         v.metric(
             "efficiency",
             "Average appointment",
             "timer",
-            v.one(eff.get("avg_appointment_duration"), " min"),
-            subtitle=f"On time {v.one(eff.get('on_time_percentage'), '%')} · wait"
-            f" {v.one(eff.get('patient_wait_time'), ' min')}",
+            v.one(eff.avg_appointment_duration, " min"),
+            subtitle=f"On time {v.one(eff.on_time_percentage, '%')} · wait"
+            f" {v.one(eff.patient_wait_time, ' min')}",
         ),
     ]
     counts = [
-        ("Completed", v.num(appts.get("completed")) or 0.0, charts.GREEN),
-        ("Upcoming", v.num(appts.get("upcoming")) or 0.0, charts.TEAL),
-        ("Cancelled", v.num(appts.get("cancelled")) or 0.0, charts.SLATE),
-        ("No-show", v.num(appts.get("no_show")) or 0.0, charts.RED),
+        ("Completed", v.num(appts.completed) or 0.0, charts.GREEN),
+        ("Upcoming", v.num(appts.upcoming) or 0.0, charts.TEAL),
+        ("Cancelled", v.num(appts.cancelled) or 0.0, charts.SLATE),
+        ("No-show", v.num(appts.no_show) or 0.0, charts.RED),
     ]
     return {
-        **_header(data),
-        "today_label": str(today.get("date") or ""),
+        **_header(dash),
+        "today_label": today.date or "",
         "today_cards": cards,
         "status_fig": charts.statuses(counts),
-        "upcoming": [_upcoming(a) for a in v.rows(data, "upcoming_appointments")],
-        "alerts": v.by_urgency([_alert(a) for a in v.rows(data, "patient_alerts")]),
-        "actions": v.quick_actions(v.rows(data, "quick_actions")),
+        "upcoming": [_upcoming(a) for a in dash.upcoming_appointments],
+        "alerts": v.by_urgency([_alert(a) for a in dash.patient_alerts]),
+        "actions": v.quick_actions(dash.quick_actions),
     }
 
 
-def _upcoming(a: Mapping[str, Any]) -> Upcoming:
-    patient = a.get("patient") or {}
-    age = patient.get("age")
-    about = [f"{age} y" if age is not None else "", str(patient.get("condition") or "")]
-    prep = a.get("preparation_required") or []
-    aid = int(v.num(a.get("id")) or 0)
+def _upcoming(a: DoctorUpcomingAppointment) -> Upcoming:
+    patient = a.patient
+    about = [f"{patient.age} y" if patient.age is not None else "", patient.condition or ""]
     return Upcoming(
-        id=aid,
-        href=f"/appointments/{aid}/" if aid else "",
-        time=v.when(a.get("scheduled_time")),
-        patient=str(patient.get("name") or ""),
+        id=a.id,
+        href=f"/appointments/{a.id}/" if a.id else "",
+        time=v.when(a.scheduled_time),
+        patient=patient.name or "",
         about=" · ".join(p for p in about if p),
-        last_visit=str(patient.get("last_visit") or ""),
-        kind=str(a.get("type") or "").replace("_", " ").capitalize(),
-        duration=f"{v.count(a.get('duration_minutes'))} min",
-        notes=str(a.get("notes") or ""),
-        preparation=", ".join(str(p) for p in prep) if isinstance(prep, list) else str(prep),
+        last_visit=patient.last_visit or "",
+        kind=(a.type or "").replace("_", " ").capitalize(),
+        duration=f"{v.count(a.duration_minutes)} min",
+        notes=a.notes or "",
+        preparation=", ".join(a.preparation_required),
     )
 
 
-def _alert(a: Mapping[str, Any]) -> v.Alert:
-    meds = a.get("medications")
-    facts = " + ".join(str(m) for m in meds) if isinstance(meds, list) and meds else ""
-    if not facts and a.get("last_visit"):
-        facts = f"Last visit {a.get('last_visit')}"
-    return v.alert(a, who=str(a.get("patient_name") or ""), facts=facts)
+def _alert(a: DoctorPatientAlert) -> v.Alert:
+    facts = " + ".join(a.medications) if a.medications else ""
+    if not facts and a.last_visit:
+        facts = f"Last visit {a.last_visit}"
+    return v.alert(kind=a.type, severity=a.priority, message=a.message, who=a.patient_name or "", facts=facts)
 
 
-def _week(data: Mapping[str, Any]) -> dict[str, Any]:
-    week = v.get(data, "weekly_summary") or {}
-    appts, pm, rev = (
-        week.get("appointments") or {},
-        week.get("patient_metrics") or {},
-        week.get("revenue") or {},
-    )
-    split = rev.get("insurance_vs_private") or {}
+def _week(dash: DoctorDashboard) -> dict[str, Any]:
+    week = dash.weekly_summary
+    appts, pm, rev = week.appointments, week.patient_metrics, week.revenue
+    split = rev.insurance_vs_private
     cards = [
         v.metric(
             "week-appointments",
             "Appointments",
             "calendar-check",
-            v.count(appts.get("total")),
-            subtitle=f"Cancelled {v.pct(appts.get('cancellation_rate'))}"
-            f" · no-show {v.pct(appts.get('no_show_rate'))}",
+            v.count(appts.total),
+            subtitle=f"Cancelled {v.pct(appts.cancellation_rate)} · no-show {v.pct(appts.no_show_rate)}",
             target="Completion rate",
-            rate=appts.get("completion_rate"),
+            rate=appts.completion_rate,
         ),
         v.metric(
             "week-patients",
             "Patients",
             "users",
-            v.count(pm.get("total_patients")),
-            subtitle=f"{v.count(pm.get('new_patients'))} new · retention {v.pct(pm.get('retention_rate'))}",
+            v.count(pm.total_patients),
+            subtitle=f"{v.count(pm.new_patients)} new · retention {v.pct(pm.retention_rate)}",
         ),
         v.metric(
             "week-satisfaction",
             "Satisfaction",
             "star",
-            f"{v.one(pm.get('satisfaction_avg'))} / 5",
+            f"{v.one(pm.satisfaction_avg)} / 5",
             target="Average rating",
-            rate=(v.num(pm.get("satisfaction_avg")) or 0) / 5
-            if pm.get("satisfaction_avg") is not None
-            else None,
+            rate=pm.satisfaction_avg / 5,
         ),
         v.metric(
             "week-revenue",
             "Revenue",
             "banknote",
-            v.cash(rev.get("weekly_total")),
-            subtitle=f"{v.cash(rev.get('avg_per_appointment'))} per appointment · medical aid"
-            f" {v.pct(split.get('insurance'))}",
+            v.cash(rev.weekly_total),
+            subtitle=f"{v.cash(rev.avg_per_appointment)} per appointment · medical aid"
+            f" {v.pct(split.insurance)}",
         ),
     ]
     return {
-        "week_label": str(week.get("period") or ""),
+        "week_label": week.period or "",
         "week_cards": cards,
-        "split_fig": charts.insurance_private(data),
+        "split_fig": charts.insurance_private(split),
     }
 
 
-def _month(data: Mapping[str, Any]) -> dict[str, Any]:
-    month = v.get(data, "monthly_trends") or {}
-    growth, perf = month.get("patient_growth") or {}, month.get("performance_indicators") or {}
-    vs_last = v.signed_pct(growth.get("vs_last_month"))
+def _month(dash: DoctorDashboard) -> dict[str, Any]:
+    month = dash.monthly_trends
+    growth, perf = month.patient_growth, month.performance_indicators
+    vs_last = v.signed_pct(growth.vs_last_month)
     cards = [
         v.metric(
             "new-patients",
             "New patients this month",
             "user-plus",
-            v.count(growth.get("new_patients")),
+            v.count(growth.new_patients),
             change=f"{vs_last} vs last month" if vs_last else "",
-            direction=v.trend(growth.get("trend")),
+            direction=v.trend(growth.trend),
         ),
-        v.metric(
-            "punctuality",
-            "Punctuality",
-            "clock",
-            v.pct(perf.get("punctuality")),
-            rate=perf.get("punctuality"),
-        ),
+        v.metric("punctuality", "Punctuality", "clock", v.pct(perf.punctuality), rate=perf.punctuality),
         v.metric(
             "documentation",
             "Reports signed in time",
             "file-check",
-            v.pct(perf.get("documentation_completeness")),
-            rate=perf.get("documentation_completeness"),
+            v.pct(perf.documentation_completeness),
+            rate=perf.documentation_completeness,
         ),
         v.metric(
             "follow-up",
             "Follow-up compliance",
             "repeat",
-            v.pct(perf.get("follow_up_compliance")),
-            rate=perf.get("follow_up_compliance"),
+            v.pct(perf.follow_up_compliance),
+            rate=perf.follow_up_compliance,
         ),
     ]
     return {
-        "month_label": str(month.get("current_month") or ""),
+        "month_label": month.current_month or "",
         "month_cards": cards,
-        "weekly_fig": charts.weekly_appointments_revenue(data),
+        "weekly_fig": charts.weekly_appointments_revenue(month.appointments),
     }
 
 
-def _insights(data: Mapping[str, Any]) -> dict[str, Any]:
-    return {"insights": v.insights(v.rows(data, "performance_insights"))}
+def _insights(dash: DoctorDashboard) -> dict[str, Any]:
+    return {"insights": v.insights(dash.performance_insights)}
 
 
-BUILDERS = {
+BUILDERS: dict[str, Callable[[DoctorDashboard], dict[str, Any]]] = {
     refresh.CRITICAL: _today,
     refresh.STANDARD: _week,
     refresh.HISTORICAL: _month,
@@ -234,8 +221,8 @@ BUILDERS = {
 }
 
 
-def sections(data: Mapping[str, Any], tiers: list[str]) -> dict[str, Any]:
+def sections(dash: DoctorDashboard, tiers: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for tier in tiers:
-        out.update(BUILDERS[tier](data))
+        out.update(BUILDERS[tier](dash))
     return out

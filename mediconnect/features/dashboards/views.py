@@ -1,19 +1,23 @@
 """The small client-visible shapes the dashboard pages draw, and the formatting they share.
 
-The service's dict is never sent to the browser as it is: each section becomes a few short
-lists of these TypedDicts (and the charts' figures), so a tab's state stays a few kilobytes.
-Plain Python (no Reflex) so the conversion is tested like any function.
+The typed dashboard (``dashboards/<name>/schema.py``) is never sent to the browser as it is:
+each section becomes a few short lists of these TypedDicts (and the charts' figures), so a
+tab's state stays a few kilobytes. Plain Python (no Reflex) so the conversion is tested like
+any function, and checked by mypy against the schema: a renamed key fails the type check.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, TypedDict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol, TypedDict
 
-from mediconnect.features.appointments.common import money, short_when
+from mediconnect.dashboards.doctor.schema import DoctorQuickAction
+from mediconnect.features.kit.format import money, short_when
 from mediconnect.features.shell.routes import route_exists
 
 DASH = "—"
+# A figure as the schema holds it: a count, a rate, minutes, or money as its string.
+Number = float | int | str | None
 
 
 class Metric(TypedDict):
@@ -55,68 +59,52 @@ class QuickAction(TypedDict):
     count: int
 
 
-def get(data: Mapping[str, Any] | None, *path: str) -> Any:
-    """``data[path[0]][path[1]]...``, or None where anything is missing (a partial dict shows
-    as dashes, never as a crash)."""
-    node: Any = data
-    for key in path:
-        if not isinstance(node, Mapping):
-            return None
-        node = node.get(key)
-    return node
-
-
-def rows(data: Mapping[str, Any] | None, *path: str) -> list[Mapping[str, Any]]:
-    found = get(data, *path)
-    return [r for r in found if isinstance(r, Mapping)] if isinstance(found, list) else []
-
-
-def num(value: Any) -> float | None:
+def num(value: Number) -> float | None:
     try:
         return None if value is None or value == "" else float(value)
     except (TypeError, ValueError):
         return None
 
 
-def count(value: Any) -> str:
+def count(value: Number) -> str:
     n = num(value)
     return DASH if n is None else f"{n:,.0f}".replace(",", " ")
 
 
-def tally(source: Mapping[str, Any], *pairs: tuple[str, str]) -> str:
-    """ "6 completed · 1 in progress": counts of ``source``'s keys, each with its label."""
-    return " · ".join(f"{count(source.get(key))} {label}" for key, label in pairs)
+def tally(*pairs: tuple[Number, str]) -> str:
+    """ "6 completed · 1 in progress": each count with its label."""
+    return " · ".join(f"{count(value)} {label}" for value, label in pairs)
 
 
-def one(value: Any, unit: str = "") -> str:
+def one(value: Number, unit: str = "") -> str:
     n = num(value)
     return DASH if n is None else f"{n:.1f}{unit}"
 
 
-def pct(rate: Any) -> str:
+def pct(rate: Number) -> str:
     """A fraction as a percentage ("0.83" -> "83%")."""
     n = num(rate)
     return DASH if n is None else f"{n * 100:.0f}%"
 
 
-def cash(value: Any) -> str:
+def cash(value: Number) -> str:
     return DASH if value is None or value == "" else money(value)
 
 
-def when(value: Any) -> str:
+def when(value: str | None) -> str:
     return short_when(value, None) if isinstance(value, str) and value else ""
 
 
-def progress(rate: Any) -> tuple[int, str]:
+def progress(rate: Number) -> tuple[int, str]:
     n = num(rate)
     return (-1, "") if n is None else (max(0, min(100, round(n * 100))), f"{n * 100:.0f}%")
 
 
-def trend(word: Any) -> str:
+def trend(word: str | None) -> str:
     return {"increasing": "up", "decreasing": "down", "stable": "stable"}.get(str(word or ""), "")
 
 
-def signed_pct(rate: Any) -> str:
+def signed_pct(rate: Number) -> str:
     n = num(rate)
     return "" if n is None else f"{n * 100:+.0f}%"
 
@@ -132,7 +120,7 @@ def metric(
     direction: str = "",
     up_is_good: bool = True,
     target: str = "",
-    rate: Any = None,
+    rate: Number = None,
 ) -> Metric:
     bar, label = progress(rate)
     good = {"up": up_is_good, "down": not up_is_good}.get(direction)
@@ -151,43 +139,50 @@ def metric(
     )
 
 
-def local_path(url: Any) -> str:
+def local_path(url: str | None) -> str:
     """Only a path on this site (a dict's link must never send the tab elsewhere)."""
     text = str(url or "")
     return text if text.startswith("/") and not text.startswith("//") and "\\" not in text else ""
 
 
-def page_link(url: Any) -> str:
+def page_link(url: str | None) -> str:
     """A quick action's link when this app has its page; the API keeps the spec's URL either way,
     but a button that ends on the 404 page is worse than a count without a link."""
     path = local_path(url)
     return path if path and route_exists(path) else ""
 
 
-def insights(items: list[Mapping[str, Any]]) -> list[Insight]:
+class InsightItem(Protocol):
+    """An insight of either dashboard (``ClinicInsight``, ``DoctorInsight``)."""
+
+    @property
+    def category(self) -> str: ...
+    @property
+    def insight(self) -> str: ...
+    @property
+    def impact(self) -> str: ...
+    @property
+    def recommendation(self) -> str: ...
+
+
+def insights(items: Iterable[InsightItem]) -> list[Insight]:
     return [
         Insight(
-            category=str(i.get("category") or "").replace("_", " ").capitalize(),
-            insight=str(i.get("insight") or ""),
-            impact=str(i.get("impact") or "neutral"),
-            recommendation=str(i.get("recommendation") or ""),
+            category=(i.category or "").replace("_", " ").capitalize(),
+            insight=i.insight or "",
+            impact=i.impact or "neutral",
+            recommendation=i.recommendation or "",
         )
         for i in items
     ]
 
 
-def quick_actions(items: list[Mapping[str, Any]]) -> list[QuickAction]:
+def quick_actions(items: Sequence[DoctorQuickAction | Mapping[str, Any]]) -> list[QuickAction]:
     out = []
-    for a in items:
-        n = num(a.get("count"))
-        out.append(
-            QuickAction(
-                action=str(a.get("action") or ""),
-                label=str(a.get("label") or ""),
-                href=page_link(a.get("url")),
-                count=int(n or 0),
-            )
-        )
+    for item in items:
+        # TRANSITION: tests/unit/test_page_links.py still passes dicts; pages pass the schema.
+        a = item if isinstance(item, DoctorQuickAction) else DoctorQuickAction.model_validate(item)
+        out.append(QuickAction(action=a.action, label=a.label, href=page_link(a.url), count=a.count))
     return out
 
 
@@ -199,17 +194,26 @@ def by_urgency(alerts: list[Alert]) -> list[Alert]:
     return sorted(alerts, key=lambda a: SEVERITY_ORDER.get(a["severity"], 4))
 
 
-def alert(item: Mapping[str, Any], *, who: str = "", href: str = "", facts: str = "") -> Alert:
-    required = item.get("action_required")
-    action = required if isinstance(required, str) else ""
-    recommendation = str(item.get("recommendation") or "")
+def alert(
+    *,
+    kind: str,
+    severity: str,
+    message: str,
+    action_required: str | None = None,
+    recommendation: str | None = None,
+    who: str = "",
+    href: str = "",
+    facts: str = "",
+) -> Alert:
+    action = action_required or ""
+    advice = recommendation or ""
     return Alert(
-        kind=str(item.get("type") or "").replace("_", " ").capitalize(),
-        severity=str(item.get("severity") or item.get("priority") or "low"),
-        message=str(item.get("message") or ""),
+        kind=(kind or "").replace("_", " ").capitalize(),
+        severity=severity or "low",
+        message=message or "",
         who=who,
         href=href,
         facts=facts,
-        action=action or recommendation,
-        action_label="Action required" if action else ("Recommendation" if recommendation else ""),
+        action=action or advice,
+        action_label="Action required" if action else ("Recommendation" if advice else ""),
     )

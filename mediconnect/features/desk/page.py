@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mediconnect.features.admin.common import choice, page_heading
-from mediconnect.features.appointments.common import notice, status_badge
+from mediconnect.features.appointments.common import status_badge
 from mediconnect.features.desk.state import DeskState, QueueView
+from mediconnect.features.kit.fields import choice
+from mediconnect.features.kit.layout import busy_spinner, page_heading
+from mediconnect.features.kit.notices import notice
 from mediconnect.features.shell.template import page
 from mediconnect.models.users import Role
 
@@ -214,7 +216,7 @@ def desk_page() -> rx.Component:
                 spacing="3",
                 width="100%",
             ),
-            rx.center(rx.spinner(size="3"), width="100%", padding="3em"),
+            busy_spinner(),
         ),
         _cancel_dialog(),
         spacing="4",

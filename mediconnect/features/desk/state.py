@@ -17,9 +17,12 @@ from sqlmodel import Session
 
 from mediconnect.core.permissions import Principal
 from mediconnect.features import live
-from mediconnect.features.appointments.common import Outcome, hhmm, long_day, status_label, user_call
+from mediconnect.features.appointments.common import NOT_YOURS, status_label
+from mediconnect.features.kit.calls import Outcome, page_call
+from mediconnect.features.kit.format import hhmm, long_day
 from mediconnect.features.shell.state import current_user, private_state
 from mediconnect.services import booking_choices
+from mediconnect.services.options import Option
 
 ACTIONS = {
     "check_in": "checked in",
@@ -28,11 +31,6 @@ ACTIONS = {
     "mark_no_show": "marked as a no-show",
 }
 MAX_REASON = 300
-
-
-class Option(TypedDict):
-    value: str
-    label: str
 
 
 class QueueView(TypedDict):
@@ -113,7 +111,7 @@ class DeskState(rx.State):
 
             return appointments_query.day_queue(session=db, principal=p, clinic_id=cid, day=day)
 
-        outcome: Outcome[list[Any]] = await user_call(self, work)
+        outcome: Outcome[list[Any]] = await page_call(self, work, denied_text=NOT_YOURS)
         if outcome.redirect is not None:
             self.reset()
             return outcome.redirect
@@ -137,15 +135,19 @@ class DeskState(rx.State):
         await self._fetch()
 
     async def _today(self, clinic_id: int) -> str:
-        outcome = await user_call(
-            self, lambda db, p: booking_choices.clinic_today(session=db, clinic_id=clinic_id).isoformat()
+        outcome = await page_call(
+            self,
+            lambda db, p: booking_choices.clinic_today(session=db, clinic_id=clinic_id).isoformat(),
+            denied_text=NOT_YOURS,
         )
         return outcome.value or ""
 
     @rx.event
     async def load(self):
         self.reset()
-        outcome = await user_call(self, lambda db, p: booking_choices.desk_clinics(session=db, principal=p))
+        outcome = await page_call(
+            self, lambda db, p: booking_choices.desk_clinics(session=db, principal=p), denied_text=NOT_YOURS
+        )
         if outcome.redirect is not None:
             self.reset()
             return outcome.redirect
@@ -215,7 +217,7 @@ class DeskState(rx.State):
 
             return getattr(lifecycle, action)(session=db, principal=p, appointment_id=aid)
 
-        outcome: Outcome[Any] = await user_call(self, work)
+        outcome: Outcome[Any] = await page_call(self, work, denied_text=NOT_YOURS)
         self.busy_id = 0
         if outcome.redirect is not None:
             self.reset()
@@ -261,7 +263,7 @@ class DeskState(rx.State):
 
             return lifecycle.cancel(session=db, principal=p, appointment_id=aid, reason=reason)
 
-        outcome: Outcome[Any] = await user_call(self, work)
+        outcome: Outcome[Any] = await page_call(self, work, denied_text=NOT_YOURS)
         if outcome.redirect is not None:
             self.reset()
             return outcome.redirect

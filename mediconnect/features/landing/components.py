@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from mediconnect.features.kit.format import money
 from mediconnect.features.shell.theme import GUTTER, MAX_WIDTH
 
 
@@ -125,9 +126,9 @@ def booking_preview() -> rx.Component:
                 spacing="2",
             ),
             rx.separator(size="4"),
-            _quote_row("Scan fee", "R 4 850.00"),
-            _quote_row("Medical aid cover", "-R 4 100.00"),
-            _quote_row("Your co-payment", "R 750.00", strong=True),
+            _quote_row("Scan fee", money(4850)),
+            _quote_row("Medical aid cover", money(-4100)),
+            _quote_row("Your co-payment", money(750), strong=True),
             rx.button("Confirm booking", size="3", width="100%", tab_index=-1),
             spacing="3",
             width="100%",

@@ -15,7 +15,6 @@ No polling and no socket layer of our own. Work shared by many tabs (the same sl
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import os
 import threading
@@ -49,15 +48,29 @@ _subscribed_in: int | None = None
 MAX_PARALLEL = 16
 
 
-def _app() -> Any:
-    return importlib.import_module("mediconnect.app").app
+# The Reflex app whose tab states the fan-out modifies. Set by ``mediconnect/app.py``
+# (``set_app``) when it makes the app: this module must not import the app, which imports
+# every page, which imports this module.
+_app: rx.App | None = None
+
+
+def set_app(app: rx.App) -> None:
+    """Give the fan-out the app it refreshes tabs through (``mediconnect/app.py`` calls it)."""
+    global _app
+    _app = app
+
+
+def _the_app() -> rx.App:
+    if _app is None:
+        raise RuntimeError("features.live has no app: mediconnect/app.py calls hub.set_app(app)")
+    return _app
 
 
 def instance_id() -> str:
     """This backend process's id as Reflex's token manager knows it (per process, random)."""
     try:
-        return str(_app().event_namespace._token_manager.instance_id)
-    except AttributeError:
+        return str(_the_app().event_namespace._token_manager.instance_id)  # type: ignore[union-attr]
+    except (AttributeError, RuntimeError):
         return ""
 
 
@@ -138,7 +151,7 @@ async def once(event: DomainEvent, key: Hashable, compute: Callable[[], T]) -> T
 
 async def _refresh(key: WatchKey, evt: DomainEvent, gate: asyncio.Semaphore) -> None:
     token, cls = key
-    app = _app()
+    app = _the_app()
     async with gate:
         namespace = app.event_namespace
         if namespace is None or not await namespace._token_manager.is_token_connected(token):
@@ -148,7 +161,7 @@ async def _refresh(key: WatchKey, evt: DomainEvent, gate: asyncio.Semaphore) -> 
         try:
             async with app.modify_state(BaseStateToken(ident=token, cls=cls)) as root:
                 state = await root.get_state(cls)
-                result: Awaitable[None] = state._on_live(evt)
+                result: Awaitable[None] = state._on_live(evt)  # type: ignore[attr-defined]
                 await result
         except Exception:
             log.exception("live refresh of %s failed on %s", cls.__name__, evt.name)

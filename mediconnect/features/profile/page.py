@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mediconnect.features.auth.components import form_alert, form_field, section_card
 from mediconnect.features.auth.pages import PASSWORD_HINT
+from mediconnect.features.kit.fields import form_field
+from mediconnect.features.kit.layout import busy_spinner, section_card
+from mediconnect.features.kit.notices import form_alert
 from mediconnect.features.profile.state import ProfileState
 from mediconnect.features.shell.template import ALL_ROLES, page
 
@@ -176,7 +178,7 @@ def _medical_aid() -> rx.Component:
                             placeholder="Choose your medical aid", id="scheme_code", width="100%"
                         ),
                         rx.select.content(
-                            rx.foreach(S.schemes, lambda s: rx.select.item(s["name"], value=s["code"])),
+                            rx.foreach(S.schemes, lambda s: rx.select.item(s["label"], value=s["value"])),
                         ),
                         value=S.scheme_code,
                         on_change=S.set_scheme_code,
@@ -303,5 +305,5 @@ def profile() -> rx.Component:
             margin_x="auto",
             padding_y="1em",
         ),
-        rx.center(rx.spinner(size="3"), min_height="40vh"),
+        busy_spinner(),
     )

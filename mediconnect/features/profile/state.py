@@ -1,24 +1,25 @@
 """The profile page's state: the signed-in user's own details, nobody else's.
 
-Every handler starts from ``current_user(self)`` (the server-side session, checked
-now), never from anything the browser sends: the forms carry values, not ids. Patient
-records are read and written through ``core.permissions`` like any other patient data.
+Every handler goes through ``page_call`` (the server-side session, checked now), never
+from anything the browser sends: the forms carry values, not ids. Patient records are read
+and written through the policy like any other patient data.
 """
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from typing import Any
 
 import reflex as rx
+from sqlmodel import Session
 
-from mediconnect.core.db import session_scope
-from mediconnect.core.permissions import Action, principal_for, require_patient
-from mediconnect.features.shell.state import SessionState, current_user, login_url, private_state
-from mediconnect.models.users import Role, User, UserPublic
+from mediconnect.core.permissions import Action, Principal, require_patient
+from mediconnect.features.kit.calls import Outcome, page_call
+from mediconnect.features.shell.state import SessionState, private_state
+from mediconnect.models.users import Role
 from mediconnect.services import accounts
-from mediconnect.services.accounts import AccountError, ProfilePublic, SchemeOption
+from mediconnect.services.accounts import AccountError, ProfilePublic
+from mediconnect.services.options import Option
 
 ROLE_LABELS = {
     Role.PATIENT: "Patient",
@@ -36,22 +37,15 @@ def _text(form: dict[str, Any], name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _check_own_patient(db, user_id: int, action: Action) -> None:  # type: ignore[no-untyped-def]
+def _check_own_patient(db: Session, principal: Principal, action: Action) -> None:
     """A patient's profile is patient data: ask the policy like every other surface does."""
-    row = db.get(User, user_id)
-    if row is None:
-        raise AccountError("This account no longer exists.")
-    principal = principal_for(db, user=row)
     if principal.patient_id is not None:
         require_patient(db, principal=principal, patient_id=principal.patient_id, action=action)
 
 
-def _load(user_id: int, ip: str | None) -> tuple[ProfilePublic, list[SchemeOption]]:
-    with session_scope() as db:
-        _check_own_patient(db, user_id, Action.READ)
-        profile = accounts.get_profile(session=db, user_id=user_id, ip=ip)
-        schemes = accounts.list_medical_aid_schemes(session=db) if profile.is_patient else []
-    return profile, schemes
+def _errors(outcome: Outcome[Any]) -> dict[str, str]:
+    """A form's errors from a refused call: the field the service named, else the whole form."""
+    return outcome.errors or {outcome.field or "form": outcome.error}
 
 
 def _collect_contact_errors(form: dict[str, Any]) -> dict[str, str]:
@@ -81,7 +75,7 @@ class ProfileState(rx.State):
     emergency_contact: str = ""
     notify_email: bool = True
     notify_sms: bool = True
-    schemes: list[SchemeOption] = []
+    schemes: list[Option] = []
     scheme_code: str = ""
     policy_number: str = ""
     dependant_code: str = ""
@@ -100,9 +94,6 @@ class ProfileState(rx.State):
 
     def _ip(self) -> str | None:
         return self.router.session.client_ip or None
-
-    async def _caller(self) -> UserPublic | None:
-        return await current_user(self)
 
     def _show(self, profile: ProfilePublic) -> None:
         self.email, self.role_label = profile.email, ROLE_LABELS[profile.role]
@@ -129,12 +120,22 @@ class ProfileState(rx.State):
 
     @rx.event
     async def load(self):
-        user = await self._caller()
-        if user is None:
-            return rx.redirect(login_url(self.router.url.path), replace=True)
+        ip = self._ip()
+
+        def work(db: Session, p: Principal) -> tuple[ProfilePublic, list[Option]]:
+            _check_own_patient(db, p, Action.READ)
+            profile = accounts.get_profile(session=db, user_id=p.user_id, ip=ip)
+            schemes = accounts.list_medical_aid_schemes(session=db) if profile.is_patient else []
+            return profile, schemes
+
+        outcome = await page_call(self, work, on_denied="leave")
+        if outcome.redirect is not None:
+            return outcome.redirect
         self._clear_messages()
-        profile, schemes = await asyncio.to_thread(_load, user.id, self._ip())
-        self.schemes = schemes
+        if outcome.value is None:
+            self.contact_errors = _errors(outcome)
+            return None
+        profile, self.schemes = outcome.value
         self._show(profile)
         self.loaded = True
         return None
@@ -155,10 +156,6 @@ class ProfileState(rx.State):
 
     @rx.event
     async def save_contact(self, form: dict[str, Any]):
-        user = await self._caller()
-        if user is None:
-            yield rx.redirect(login_url(self.router.url.path), replace=True)
-            return
         self._clear_messages()
         errors = _collect_contact_errors(form)
         if errors:
@@ -168,87 +165,81 @@ class ProfileState(rx.State):
         ip = self._ip()
         yield
 
-        def work() -> ProfilePublic:
-            with session_scope() as db:
-                _check_own_patient(db, user.id, Action.WRITE)
-                return accounts.update_profile(
-                    session=db,
-                    user_id=user.id,
-                    first_name=_text(form, "first_name"),
-                    last_name=_text(form, "last_name"),
-                    phone=_text(form, "phone"),
-                    address=_text(form, "address"),
-                    city=_text(form, "city"),
-                    emergency_contact=_text(form, "emergency_contact"),
-                    ip=ip,
-                )
+        def work(db: Session, p: Principal) -> ProfilePublic:
+            _check_own_patient(db, p, Action.WRITE)
+            return accounts.update_profile(
+                session=db,
+                user_id=p.user_id,
+                first_name=_text(form, "first_name"),
+                last_name=_text(form, "last_name"),
+                phone=_text(form, "phone"),
+                address=_text(form, "address"),
+                city=_text(form, "city"),
+                emergency_contact=_text(form, "emergency_contact"),
+                ip=ip,
+            )
 
-        try:
-            profile = await asyncio.to_thread(work)
-        except AccountError as exc:
-            self.contact_errors = {exc.field or "form": exc.message}
-        else:
-            self._show(profile)
-            self.contact_saved = "Your contact details are saved."
-            session = await self.get_state(SessionState)
-            session.first_name = profile.first_name
-        finally:
-            self.saving = ""
+        outcome = await page_call(self, work, on_denied="leave")
+        self.saving = ""
+        if outcome.redirect is not None:
+            yield outcome.redirect
+            return
+        if outcome.value is None:
+            self.contact_errors = _errors(outcome)
+            return
+        self._show(outcome.value)
+        self.contact_saved = "Your contact details are saved."
+        session = await self.get_state(SessionState)
+        session.first_name = outcome.value.first_name
 
     # ------------------------------------------------------------------ notifications
 
     @rx.event
     async def save_notifications(self):
-        user = await self._caller()
-        if user is None:
-            yield rx.redirect(login_url(self.router.url.path), replace=True)
-            return
         self._clear_messages()
         notify_email, notify_sms = self.notify_email, self.notify_sms
 
-        def work() -> ProfilePublic:
-            with session_scope() as db:
-                return accounts.update_notifications(
-                    session=db, user_id=user.id, notify_email=notify_email, notify_sms=notify_sms
-                )
+        def work(db: Session, p: Principal) -> ProfilePublic:
+            return accounts.update_notifications(
+                session=db, user_id=p.user_id, notify_email=notify_email, notify_sms=notify_sms
+            )
 
-        try:
-            profile = await asyncio.to_thread(work)
-        except AccountError as exc:
-            self.notify_errors = {exc.field or "form": exc.message}
+        outcome = await page_call(self, work, on_denied="leave")
+        if outcome.redirect is not None:
+            yield outcome.redirect
             return
-        self._show(profile)
+        if outcome.value is None:
+            self.notify_errors = _errors(outcome)
+            return
+        self._show(outcome.value)
         self.notify_saved = "Your notification preferences are saved."
 
     # ------------------------------------------------------------------ medical aid
 
     @rx.event
     async def save_medical_aid(self, form: dict[str, Any]):
-        user = await self._caller()
-        if user is None:
-            yield rx.redirect(login_url(self.router.url.path), replace=True)
-            return
         self._clear_messages()
         scheme_code, ip = self.scheme_code, self._ip()
 
-        def work() -> ProfilePublic:
-            with session_scope() as db:
-                _check_own_patient(db, user.id, Action.WRITE)
-                return accounts.update_medical_aid(
-                    session=db,
-                    user_id=user.id,
-                    scheme_code=scheme_code,
-                    policy_number=_text(form, "policy_number"),
-                    dependant_code=_text(form, "dependant_code") or "00",
-                    ip=ip,
-                )
+        def work(db: Session, p: Principal) -> ProfilePublic:
+            _check_own_patient(db, p, Action.WRITE)
+            return accounts.update_medical_aid(
+                session=db,
+                user_id=p.user_id,
+                scheme_code=scheme_code,
+                policy_number=_text(form, "policy_number"),
+                dependant_code=_text(form, "dependant_code") or "00",
+                ip=ip,
+            )
 
-        try:
-            profile = await asyncio.to_thread(work)
-        except AccountError as exc:
-            self.aid_errors = {exc.field or "form": exc.message}
+        outcome = await page_call(self, work, on_denied="leave")
+        if outcome.redirect is not None:
+            yield outcome.redirect
             return
-        self._show(profile)
+        if outcome.value is None:
+            self.aid_errors = _errors(outcome)
+            return
+        self._show(outcome.value)
         self.aid_saved = (
             "Your medical aid details are saved. The clinic verifies them before your next claim."
         )
@@ -257,10 +248,6 @@ class ProfileState(rx.State):
 
     @rx.event
     async def change_password(self, form: dict[str, Any]):
-        user = await self._caller()
-        if user is None:
-            yield rx.redirect(login_url(self.router.url.path), replace=True)
-            return
         self._clear_messages()
         current, new, confirm = (
             _text(form, "current_password"),
@@ -281,22 +268,23 @@ class ProfileState(rx.State):
         yield
         token = self.router.session.client_token
 
-        def work() -> None:
-            with session_scope() as db:
-                accounts.change_password(
-                    session=db,
-                    user_id=user.id,
-                    current_password=current,
-                    new_password=new,
-                    keep_client_token=token,
-                )
+        def work(db: Session, p: Principal) -> bool:
+            accounts.change_password(
+                session=db,
+                user_id=p.user_id,
+                current_password=current,
+                new_password=new,
+                keep_client_token=token,
+            )
+            return True
 
-        try:
-            await asyncio.to_thread(work)
-        except AccountError as exc:
-            self.password_errors = {exc.field or "form": exc.message}
-        else:
-            self.password_saved = "Your password is changed. Other devices have been signed out."
-            self.version += 1  # empties the password fields
-        finally:
-            self.saving = ""
+        outcome = await page_call(self, work, on_denied="leave")
+        self.saving = ""
+        if outcome.redirect is not None:
+            yield outcome.redirect
+            return
+        if outcome.value is None:
+            self.password_errors = _errors(outcome)
+            return
+        self.password_saved = "Your password is changed. Other devices have been signed out."
+        self.version += 1  # empties the password fields

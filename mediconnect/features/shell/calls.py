@@ -2,8 +2,8 @@
 
 ``run_as`` is the blocking part (meant for ``asyncio.to_thread``): a session that commits when
 ``work`` returns and rolls back when it raises, and the caller's ``Principal`` resolved from
-the database now, never from page state. The feature helpers (``admin_call``, ``user_call``,
-``billing_call``) add only how their pages show a refusal.
+the database now, never from page state. ``features.kit.calls.page_call``, the one page-call
+helper, runs it off the event loop and turns what it raises into an ``Outcome``.
 """
 
 from __future__ import annotations

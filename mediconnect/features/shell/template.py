@@ -8,12 +8,17 @@
 and other roles to their dashboard. It is a courtesy, not the protection: handlers that read
 protected data check the caller again (``shell.state.current_user`` and core.permissions).
 ``ALL_ROLES`` admits any signed-in user.
+
+Pages are added to the app by ``add_pages(app)`` (called once by app.py), not through
+``rx.page``: Reflex re-applies rx.page's registry at every compile, and a prod backend worker
+compiles again after the build, so each page was added twice ("Page ... is being redefined").
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import reflex as rx
 from reflex.event import EventType
@@ -32,6 +37,9 @@ DEFAULT_DESCRIPTION = (
 )
 
 ALL_ROLES: frozenset[Role] = frozenset(Role)
+
+# Every @page, in import order: (render function, add_page keyword arguments).
+_PAGES: list[tuple[Callable[[], rx.Component], dict[str, Any]]] = []
 
 
 def layout(content: rx.Component, *, full_width: bool = False) -> rx.Component:
@@ -73,12 +81,19 @@ def page(
             return layout(content(), full_width=full_width)
 
         PAGE_ROLES[route] = allowed
-        rx.page(
-            route=route,
-            title=title if BRAND in title else f"{title} · {BRAND}",
-            description=description,
-            on_load=events,
-        )(wrapped)
+        kwargs = {
+            "route": route,
+            "title": title if BRAND in title else f"{title} · {BRAND}",
+            "description": description,
+            "on_load": events,
+        }
+        _PAGES.append((wrapped, kwargs))
         return wrapped
 
     return decorator
+
+
+def add_pages(app: rx.App) -> None:
+    """Add every page declared with ``@page`` to the app, once."""
+    for render, kwargs in _PAGES:
+        app.add_page(render, **kwargs)

@@ -1,6 +1,6 @@
 """Authorization rules for the billing API (mediconnect/api/billing.py).
 
-Who may call what, as the billing services enforce it through core/permissions.py:
+Who may call what, as the billing services enforce it through core/policy/:
 
 * quote: a patient for themself; clinic staff, billing staff and admins for a patient they may
   read (``require_patient``); doctors, referring doctors and analysts: DASH_002;
@@ -43,8 +43,9 @@ RECEIPT_READERS = INVOICE_READERS
 
 def _quote_body(ctx: Ctx) -> list[dict[str, Any]]:
     """An active service and, for staff, a patient the caller may read (a patient: themself)."""
-    from mediconnect.core import permissions as perm
+    from mediconnect.core import policy as perm
     from mediconnect.models.catalog import Service
+    from mediconnect.models.patients import Patient
 
     user_id = ctx.subject.user_id
     # Resolved before opening a session: SQLite allows one writer, and the world's sessions write.
@@ -56,9 +57,7 @@ def _quote_body(ctx: Ctx) -> list[dict[str, Any]]:
         body: dict[str, Any] = {"service_id": service_id}
         if principal is not None and ctx.subject.role is not R.PATIENT:
             body["patient_id"] = db.exec(
-                select(perm.Patient.id)
-                .where(perm.patient_scope(principal=principal))
-                .order_by(col(perm.Patient.id))
+                select(Patient.id).where(perm.patient_scope(principal=principal)).order_by(col(Patient.id))
             ).first()
     return [body]
 
@@ -67,7 +66,8 @@ def _reachable(ctx: Ctx, model: Any, *, action: str, desk: bool = False) -> int 
     """The first payment or claim on an invoice the caller may act on (the world has no object
     kind for them), so an allowed call reaches a real one; callers with none get an id that
     names nothing."""
-    from mediconnect.core import permissions as perm
+    from mediconnect.core import policy as perm
+    from mediconnect.models.billing import Invoice
     from mediconnect.models.users import Role
 
     user_id = ctx.subject.user_id
@@ -75,13 +75,13 @@ def _reachable(ctx: Ctx, model: Any, *, action: str, desk: bool = False) -> int 
         return "authz-no-such-endpoint"
     principal = ctx.world.principal(user_id)
     if desk and principal.role is Role.CLINIC_STAFF:
-        scope = col(perm.Invoice.clinic_id).in_(sorted(principal.clinic_ids) or [-1])
+        scope = col(Invoice.clinic_id).in_(sorted(principal.clinic_ids) or [-1])
     else:
         scope = perm.invoice_scope(principal=principal, action=action)
     with ctx.world.db() as db:
         found = db.exec(
             select(model.id)
-            .join(perm.Invoice, col(perm.Invoice.id) == col(model.invoice_id))
+            .join(Invoice, col(Invoice.id) == col(model.invoice_id))
             .where(scope)
             .order_by(col(model.id))
         ).first()
@@ -111,7 +111,8 @@ def _desk_invoice_url(ctx: Ctx) -> str:
 
     The world's invoice kind follows ``invoice_scope``, which gives clinic staff no invoices;
     the front desk may take payments on its clinics' invoices (``require_desk_payment``)."""
-    from mediconnect.core import permissions as perm
+    from mediconnect.core import policy as perm
+    from mediconnect.models.billing import Invoice
     from mediconnect.models.users import Role
 
     user_id = ctx.subject.user_id
@@ -119,22 +120,20 @@ def _desk_invoice_url(ctx: Ctx) -> str:
     if principal is None:
         return f"/api/invoices/{ctx.object_id or 'authz-no-such-endpoint'}/payments"
     if principal.role is Role.CLINIC_STAFF:
-        scope = col(perm.Invoice.clinic_id).in_(sorted(principal.clinic_ids) or [-1])
+        scope = col(Invoice.clinic_id).in_(sorted(principal.clinic_ids) or [-1])
     else:
         write = principal.role in (Role.ADMIN, Role.BILLING_STAFF)
         scope = perm.invoice_scope(principal=principal, action="write" if write else "read")
     with ctx.world.db() as db:
-        own = db.exec(select(perm.Invoice.id).where(scope).order_by(col(perm.Invoice.id))).first()
+        own = db.exec(select(Invoice.id).where(scope).order_by(col(Invoice.id))).first()
         if ctx.which == "own":
             found = own
         elif principal.is_admin:
             found = db.exec(
-                select(perm.Invoice.id).where(col(perm.Invoice.id) != own).order_by(col(perm.Invoice.id))
+                select(Invoice.id).where(col(Invoice.id) != own).order_by(col(Invoice.id))
             ).first()
         else:
-            found = db.exec(
-                select(perm.Invoice.id).where(sa.not_(scope)).order_by(col(perm.Invoice.id))
-            ).first()
+            found = db.exec(select(Invoice.id).where(sa.not_(scope)).order_by(col(Invoice.id))).first()
     return f"/api/invoices/{found if found is not None else 'authz-no-such-endpoint'}/payments"
 
 

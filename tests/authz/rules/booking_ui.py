@@ -159,7 +159,7 @@ HANDLERS: dict[str, Rule] = {
     "BookState.choose_day": _book("slot grid of a day", lambda ctx: [{"value": "2026-12-01"}]),
     "BookState.shift_day": _book("slot grid of the next day", lambda ctx: [{"delta": 1}]),
     "BookState.choose_slot": _book(
-        "selects a time and quotes the caller's own price",
+        "selects a time; booking_for.quote prices it for the patient the server decides",
         lambda ctx: [{"key": FORGED}],
         prelude=forged_patient,
     ),
@@ -179,12 +179,12 @@ HANDLERS: dict[str, Rule] = {
         "referral bytes held for the caller's booking", lambda ctx: [{"files": []}]
     ),
     "BookState.confirm": _book(
-        "booking.book with the caller's Principal (nothing chosen here: refused)",
+        "booking_for.book: who it is for decided from the Principal (nothing chosen here: refused)",
         lambda ctx: [{}],
         prelude=forged_patient,
     ),
     "BookState.join_waitlist": _book(
-        "waitlist.join for the caller's own patient (nothing chosen here: refused)",
+        "booking_for.join_waitlist for the patient the server decides (nothing chosen: refused)",
         lambda ctx: [{}],
         prelude=forged_patient,
     ),

@@ -53,13 +53,13 @@ NAVIGATE = "navigation only: a value from the picker's own options; the page loa
 PAGES: dict[str, Rule] = {
     "/dashboard/doctor/": Rule(
         DOCTOR_ROLES,
-        "doctor_dashboard: the caller's own; admins any doctor",
+        'serve("doctor"): the caller\'s own; admins any doctor',
         others=ADMINS,
         effect=DOCTOR_LOADED,
     ),
     "/clinics/[clinic_id]/dashboard/": Rule(
         CLINIC_ROLES,
-        "clinic_dashboard (require_clinic): admin any, doctor affiliated, staff own clinic",
+        'serve("clinic") (require_clinic): admin any, doctor affiliated, staff own clinic',
         obj="clinic",
         others=ADMINS,
         param="clinic_id",
@@ -70,9 +70,9 @@ PAGES: dict[str, Rule] = {
 
 HANDLERS: dict[str, Rule] = {
     # ---- /dashboard/doctor/
-    "DoctorDashboardState.load": _doctor("doctor_dashboard for the caller", effect=DOCTOR_LOADED),
-    "DoctorDashboardState.retry": _doctor("doctor_dashboard again", effect=DOCTOR_LOADED),
-    "DoctorDashboardState.refresh": _doctor("doctor_dashboard, fresh", effect=DOCTOR_LOADED),
+    "DoctorDashboardState.load": _doctor('serve("doctor") for the caller', effect=DOCTOR_LOADED),
+    "DoctorDashboardState.retry": _doctor('serve("doctor") again', effect=DOCTOR_LOADED),
+    "DoctorDashboardState.refresh": _doctor('serve("doctor"), fresh', effect=DOCTOR_LOADED),
     "DoctorDashboardState.tick": _doctor(
         "timer: refreshes due tiers of a loaded dashboard (nothing before a load)",
         payloads=lambda ctx: [{"_content": "12:00:00"}],
@@ -81,9 +81,9 @@ HANDLERS: dict[str, Rule] = {
     "DoctorDashboardState.pause": _ui("UI flag: stops the tab's timer"),
     "DoctorDashboardState.resume": _ui("UI flag: restarts the tab's timer"),
     # ---- /clinics/[clinic_id]/dashboard/ (the clinic is read from the URL on every call)
-    "ClinicDashboardState.load": _clinic("clinic_dashboard of the URL's clinic", effect=CLINIC_LOADED),
-    "ClinicDashboardState.retry": _clinic("clinic_dashboard again", effect=CLINIC_LOADED),
-    "ClinicDashboardState.refresh": _clinic("clinic_dashboard, fresh", effect=CLINIC_LOADED),
+    "ClinicDashboardState.load": _clinic('serve("clinic") of the URL\'s clinic', effect=CLINIC_LOADED),
+    "ClinicDashboardState.retry": _clinic('serve("clinic") again', effect=CLINIC_LOADED),
+    "ClinicDashboardState.refresh": _clinic('serve("clinic"), fresh', effect=CLINIC_LOADED),
     "ClinicDashboardState.tick": _clinic(
         "timer: refreshes due tiers of a loaded dashboard (nothing before a load)",
         payloads=lambda ctx: [{"_content": "12:00:00"}],

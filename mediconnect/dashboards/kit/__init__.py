@@ -1,0 +1,1 @@
+"""Helpers every dashboard shares: calendar, SQL, cache, guard, rollup, schema building blocks."""
