@@ -1,5 +1,5 @@
 """Appointments over JSON: book, list, read, run the lifecycle, the desk queue, the waitlist, and
-the referral documents. Every route is ``@bearer_required``; the services decide who may do what.
+the referral documents. Every route is bearer (``deps.CurrentUser``); the services decide who may do what.
 
 ``POST /api/appointments/book``   JSON ``{"clinic_id", "service_id", "start" (ISO 8601 with
     offset), "preparation_acknowledged": bool, "patient_id"? (a patient books for themself; staff

@@ -1,4 +1,4 @@
-"""Quotes, invoices, payments and claims over JSON. Every route is ``@bearer_required``; the
+"""Quotes, invoices, payments and claims over JSON. Every route is bearer (``deps.CurrentUser``); the
 billing services decide who may do what (core/policy/) and audit it.
 
 ``POST /api/appointments/quote``  ``{"service_id", "patient_id"?, "date"? (YYYY-MM-DD)}`` -> 200
@@ -31,16 +31,32 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import Header, Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
 from mediconnect.api import deps
+from mediconnect.api.billing_models import (
+    ClaimOut,
+    DecisionIn,
+    InvoiceOut,
+    InvoicePage,
+    PaidIn,
+    PaymentIn,
+    PaymentOut,
+    PaymentSummary,
+    QuoteIn,
+    QuoteOut,
+    ReceiptOut,
+    RefundIn,
+    RefundOut,
+    Short,
+)
 from mediconnect.api.deps import CurrentUser
 from mediconnect.api.errors import NO_STORE, ApiError, ErrorBody, dash_004
-from mediconnect.api.fields import Amount, Day, Id, LenientId, RefId, StrictBool, Text
+from mediconnect.api.fields import LenientId, RefId, Text
 from mediconnect.api.routing import api_router
 from mediconnect.models.billing import Claim, Refund
 from mediconnect.services import billing, claims, payments
@@ -56,106 +72,6 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
     409: {"model": ErrorBody, "description": "BILL_<REASON>: conflicts with what is recorded"},
     422: {"model": ErrorBody, "description": "BILL_<REASON> (detail.field), or BILL_PAYMENT_FAILED"},
 }
-Money = Annotated[str | None, Field(description='two decimals, "1250.00"')]
-Short = Annotated[Text, Field(max_length=64)]
-Reason = Annotated[Text, Field(max_length=200)]
-
-
-# --------------------------------------------------------------------------- bodies
-
-
-class QuoteIn(BaseModel):
-    service_id: Id | None = None
-    patient_id: Id | None = None
-    date: Day | None = Field(None, description="default: today")
-
-
-class PaymentIn(BaseModel):
-    amount: Amount | None = None
-    method: Annotated[Text, Field(max_length=20)] | None = None
-    reference: Short | None = None
-    idempotency_key: Short | None = Field(None, description="or the Idempotency-Key header")
-
-
-class RefundIn(BaseModel):
-    amount: Amount | None = None
-    reason: Reason | None = None
-
-
-class DecisionIn(BaseModel):
-    approved_amount: Amount | None = None
-    denied: StrictBool = False
-    reason: Reason | None = None
-
-
-class PaidIn(BaseModel):
-    paid_amount: Amount | None = None
-    reference: Short | None = None
-
-
-# --------------------------------------------------------------------------- responses
-
-
-class QuoteOut(BaseModel):
-    service_id: int
-    service_name: str
-    date: str
-    private: bool
-    scheme_name: str | None
-    covered: bool
-    coverage_percent: str
-    coverage_rate: float
-    price: Money
-    tariff_cap: Money
-    annual_limit_remaining: Money
-    authorisation_required: bool
-    authorisation_status: str
-    medical_aid_portion: Money
-    shortfall: Money
-    co_payment: Money
-    patient_portion: Money
-    due_now: Money
-    due_after_claim: Money
-    lines: list[str]
-
-
-class PaymentOut(BaseModel):
-    payment_id: int
-    invoice_id: int | None
-    amount: Money
-    method: str
-    status: str
-    provider: str
-    reference: str | None
-    receipt_number: str | None
-    failure_reason: str | None
-    created_at: str
-    completed_at: str | None
-
-
-class RefundOut(BaseModel):
-    refund_id: int
-    payment_id: int
-    amount: Money
-    reason: str
-    reference: str | None
-    refunded_at: str
-
-
-class ClaimOut(BaseModel):
-    claim_id: int
-    number: str
-    invoice_id: int
-    status: str
-    claimed_amount: Money
-    approved_amount: Money
-    paid_amount: Money
-    submitted_at: str
-    decided_at: str | None
-    paid_at: str | None
-    denial_reason: str | None
-
-
 # --------------------------------------------------------------------------- running a service
 
 
@@ -215,7 +131,7 @@ async def quote(caller: CurrentUser, body: QuoteIn | None = None) -> Response:
 
 
 @router.get(
-    "/api/appointments/{appointment_id}/payment-summary", response_model=dict[str, Any], responses=REFUSALS,
+    "/api/appointments/{appointment_id}/payment-summary", response_model=PaymentSummary, responses=REFUSALS,
     summary="The invoice's numbers for an appointment",
 )  # fmt: skip
 async def payment_summary(appointment_id: LenientId, caller: CurrentUser) -> Response:
@@ -235,7 +151,7 @@ def _flag(value: str | None, name: str) -> bool:
 
 
 @router.get(
-    "/api/invoices", response_model=dict[str, Any], responses=REFUSALS,
+    "/api/invoices", response_model=InvoicePage, responses=REFUSALS,
     summary="Invoices with their ageing (billing staff and admin)",
 )  # fmt: skip
 async def list_invoices(
@@ -258,7 +174,7 @@ async def list_invoices(
 
 
 @router.get(
-    "/api/invoices/{invoice_id}", response_model=dict[str, Any], responses=REFUSALS,
+    "/api/invoices/{invoice_id}", response_model=InvoiceOut, responses=REFUSALS,
     summary="An invoice, its claim and payments",
 )  # fmt: skip
 async def get_invoice(invoice_id: LenientId, caller: CurrentUser) -> Response:
@@ -326,7 +242,7 @@ async def refund(payment_id: LenientId, caller: CurrentUser, body: RefundIn | No
 
 @router.get(
     "/api/payments/{payment_id}/receipt",
-    response_model=dict[str, Any],
+    response_model=ReceiptOut,
     responses=REFUSALS,
     summary="A receipt",
 )

@@ -45,6 +45,7 @@ from mediconnect.core.errors import DashboardError, DashErrorCode, ServiceError
 from mediconnect.core.permissions import DashboardType
 from mediconnect.dashboards import service
 from mediconnect.dashboards.clinic.schema import ClinicDashboard
+from mediconnect.dashboards.doctor import analytics
 from mediconnect.dashboards.doctor.analytics_schema import AnalyticsResponse
 from mediconnect.dashboards.doctor.schema import DoctorDashboard
 from mediconnect.dashboards.service import DashboardResult
@@ -135,12 +136,36 @@ def _optional_id(raw: Any) -> int | None:
     return int(text)
 
 
+# Query parameters are read as text (``_optional_id`` and ``parse_params`` give the spec's DASH_004
+# messages) and documented as what they mean.
+_ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 DoctorIdParam = Annotated[
+    str | None, WithJsonSchema(_ID_SCHEMA), Query(description="admins: the doctor to show (required)")
+]
+PeriodParam = Annotated[
     str | None,
-    Query(
-        description="admins: the doctor to show (required)",
-        json_schema_extra={"type": "integer", "minimum": 1},
+    WithJsonSchema(
+        {"type": "string", "enum": ["day", "week", "month", "quarter", "year"], "default": "month"}
     ),
+    Query(description="the period"),
+]
+StartParam = Annotated[
+    str | None,
+    WithJsonSchema({"type": "string", "format": "date"}),
+    Query(description="custom range start (with end_date)"),
+]
+EndParam = Annotated[
+    str | None,
+    WithJsonSchema({"type": "string", "format": "date"}),
+    Query(description="custom range end, inclusive"),
+]
+ClinicParam = Annotated[
+    str | None, WithJsonSchema(_ID_SCHEMA), Query(description="only this clinic's appointments")
+]
+ComparisonParam = Annotated[
+    str | None,
+    WithJsonSchema({"type": "boolean", "default": False}),
+    Query(description="add the previous period's figures"),
 ]
 CacheControl = Annotated[
     str | None,
@@ -238,16 +263,14 @@ def doctor_analytics_route(
     caller: CurrentUser,
     session: SessionDep,
     doctor_id: DoctorIdParam = None,
-    period: Annotated[str | None, Query(description="day | week | month | quarter | year (month)")] = None,
-    start_date: Annotated[str | None, Query(description="custom range start, YYYY-MM-DD")] = None,
-    end_date: Annotated[str | None, Query(description="custom range end, inclusive, YYYY-MM-DD")] = None,
-    clinic_id: Annotated[str | None, Query(description="only this clinic's appointments")] = None,
-    comparison: Annotated[str | None, Query(description="true | false: add the previous period")] = None,
+    period: PeriodParam = None,
+    start_date: StartParam = None,
+    end_date: EndParam = None,
+    clinic_id: ClinicParam = None,
+    comparison: ComparisonParam = None,
     cache_control: CacheControl = None,
     pragma: Pragma = None,
 ) -> Response:
-    from mediconnect.dashboards.doctor import analytics  # the builder loads with its first use
-
     # The parser reads the raw query (its messages name each parameter); the declared
     # parameters above are what OpenAPI shows.
     target = _optional_id(doctor_id)
@@ -303,7 +326,7 @@ def dashboard_by_type(
     description="Admins; the clinic's affiliated doctors; its own staff.",
 )
 def clinic_dashboard_route(
-    clinic_id: Annotated[str, WithJsonSchema({"type": "integer", "minimum": 1})],
+    clinic_id: Annotated[str, WithJsonSchema(_ID_SCHEMA)],
     caller: CurrentUser,
     session: SessionDep,
     cache_control: CacheControl = None,

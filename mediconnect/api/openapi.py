@@ -27,8 +27,8 @@ from starlette.routing import BaseRoute, Route
 
 from mediconnect.api.auth_guard import public, route_access
 from mediconnect.api.errors import ErrorBody
-from mediconnect.dashboards.kit.frames import Alert, MetricUpdate
 from mediconnect.api.openapi_html import render
+from mediconnect.dashboards.kit.frames import Alert, MetricUpdate
 
 TITLE = "MediConnect API"
 VERSION = "1.0.0"

@@ -4,7 +4,7 @@
 fit the route's path, query or body models is the family's bad-input error, ``bad_input``
 (400 DASH_004 here; ``AuthRoute``: 400 REQUEST_INVALID), never FastAPI's 422.
 
-The body is read here, before FastAPI sees it, as ``api/bodies.py`` did by hand: at most
+The body is read here, before FastAPI sees it, as the hand-written parser did before: at most
 ``body_limit`` bytes (refused without reading on), JSON whatever the Content-Type says (clients
 that send JSON as text/plain keep working), an empty or blank body is no body, and a body that
 is not JSON (or not UTF-8, or nested past reason) is the family's bad-input error, never a 500.

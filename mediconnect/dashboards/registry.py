@@ -4,9 +4,6 @@ Adding a dashboard is a row here (plus its package and route): ``service.serve(k
 reads the row for the access check, the audit row, the cache key (the spec's), the family its
 invalidation bumps, the TTL and the builder. A row's functions are small and pure apart from
 the policy (which may read the database) and ``build`` (a read).
-
-Builders load on first use (``_doctor``/``_clinic`` import inside): the API and the pages can
-import the registry without pulling in every section module and its models.
 """
 
 from __future__ import annotations
@@ -14,17 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
 from mediconnect.core import permissions
 from mediconnect.core.permissions import Principal
+from mediconnect.dashboards import clinic, doctor
+from mediconnect.dashboards.clinic.schema import ClinicDashboard
+from mediconnect.dashboards.doctor import analytics
+from mediconnect.dashboards.doctor.analytics_schema import AnalyticsResponse
+from mediconnect.dashboards.doctor.schema import DoctorDashboard
 from mediconnect.dashboards.kit import cache
 from mediconnect.dashboards.kit.schema import Schema
-
-if TYPE_CHECKING:
-    from mediconnect.dashboards.doctor.analytics import AnalyticsParams
 
 
 @dataclass(frozen=True)
@@ -33,7 +31,7 @@ class Ask:
 
     doctor_id: int | None = None
     clinic_id: int | None = None
-    params: AnalyticsParams | None = None
+    params: analytics.AnalyticsParams | None = None
 
 
 @dataclass(frozen=True)
@@ -74,21 +72,15 @@ def _clinic_target(session: Session, principal: Principal, ask: Ask) -> Target:
 
 
 def _build_doctor(session: Session, target: Target, ask: Ask, now: datetime) -> Schema:
-    from mediconnect.dashboards import doctor
-
     return doctor.build(session=session, doctor_id=target.object_id, now=now)
 
 
 def _build_analytics(session: Session, target: Target, ask: Ask, now: datetime) -> Schema:
-    from mediconnect.dashboards.doctor import analytics
-
     assert ask.params is not None, "doctor analytics needs its parsed params"
     return analytics.build(session=session, doctor_id=target.object_id, params=ask.params, now=now)
 
 
 def _build_clinic(session: Session, target: Target, ask: Ask, now: datetime) -> Schema:
-    from mediconnect.dashboards import clinic
-
     return clinic.build(session=session, clinic_id=target.object_id, now=now)
 
 
@@ -98,22 +90,12 @@ def _analytics_key(target: Target, ask: Ask, as_of: date) -> str | None:
     return cache.analytics_key(target.owner_user_id, ask.params, as_of)
 
 
-def _schemas() -> tuple[type[Schema], type[Schema], type[Schema]]:
-    from mediconnect.dashboards.clinic.schema import ClinicDashboard
-    from mediconnect.dashboards.doctor.analytics_schema import AnalyticsResponse
-    from mediconnect.dashboards.doctor.schema import DoctorDashboard
-
-    return DoctorDashboard, AnalyticsResponse, ClinicDashboard
-
-
-_DOCTOR, _ANALYTICS, _CLINIC = _schemas()
-
 DASHBOARDS: dict[str, Dashboard] = {
     row.kind: row
     for row in (
         Dashboard(
             kind="doctor",
-            schema=_DOCTOR,
+            schema=DoctorDashboard,
             policy=_doctor_target,
             resource=lambda t: f"doctor:{t.object_id}",
             key=lambda t, _ask, _day: (
@@ -125,7 +107,7 @@ DASHBOARDS: dict[str, Dashboard] = {
         ),
         Dashboard(
             kind="doctor_analytics",
-            schema=_ANALYTICS,
+            schema=AnalyticsResponse,
             policy=_doctor_target,
             resource=lambda t: f"doctor:{t.object_id}",
             key=_analytics_key,
@@ -135,7 +117,7 @@ DASHBOARDS: dict[str, Dashboard] = {
         ),
         Dashboard(
             kind="clinic",
-            schema=_CLINIC,
+            schema=ClinicDashboard,
             policy=_clinic_target,
             resource=lambda t: f"clinic:{t.object_id}",
             key=lambda t, _ask, _day: cache.clinic_key(t.object_id),

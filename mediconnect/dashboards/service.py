@@ -106,16 +106,3 @@ def serve(
         if key is not None:
             dcache.store(key, found.tag, data, at, row.ttl)
         return DashboardResult(data, at, cached=False)
-
-
-# Transitional names for callers outside this helper's files (tests/browser): ``serve`` is the API.
-def doctor_dashboard(**kw: Any) -> DashboardResult:
-    return serve("doctor", **kw)
-
-
-def doctor_analytics(**kw: Any) -> DashboardResult:
-    return serve("doctor_analytics", **kw)
-
-
-def clinic_dashboard(**kw: Any) -> DashboardResult:
-    return serve("clinic", **kw)

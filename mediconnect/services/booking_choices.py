@@ -26,6 +26,9 @@ from mediconnect.services import availability
 from mediconnect.services.availability import Slot
 from mediconnect.services.zones import clinic_zone
 
+# How many days ahead (after the clinic's today) the booking page and a reschedule offer days.
+# The pages' offer only: the booking service itself takes any future time (as the JSON API does).
+BOOKING_HORIZON_DAYS = 30
 # Who may book on a patient's behalf (the desk, admins).
 STAFF_BOOKERS = frozenset({Role.ADMIN, Role.CLINIC_STAFF})
 DESK_ROLES = frozenset({Role.ADMIN, Role.CLINIC_STAFF})

@@ -27,9 +27,6 @@ from mediconnect.models.clinics import Clinic
 from mediconnect.services.admin_access import AdminFormError
 from mediconnect.services.zones import clinic_zone
 
-# Roles that may change a clinic's set-up (within their own clinics for staff): the policy's.
-MANAGER_ROLES = policy.CLINIC_MANAGER_ROLES
-
 
 class CatalogFormError(AdminFormError):
     """Bad input, by field. ``affected`` lists appointment ids a forced change would hit."""

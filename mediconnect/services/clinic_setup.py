@@ -14,6 +14,7 @@ from typing import Any, TypedDict
 
 from sqlmodel import Session, col, select
 
+from mediconnect.core import policy
 from mediconnect.core.errors import AccessDenied, DashErrorCode
 from mediconnect.core.permissions import Principal
 from mediconnect.models.clinics import (
@@ -21,7 +22,6 @@ from mediconnect.models.clinics import (
     ClinicClosure,
     ClinicOpeningHours,
 )
-from mediconnect.models.users import Role
 from mediconnect.services.catalog_access import (
     CatalogFormError,
     catalog_changed,
@@ -60,7 +60,7 @@ class ClosureRow(TypedDict):
 
 def manageable_clinics(*, session: Session, principal: Principal) -> list[ClinicRow]:
     """The clinics whose set-up the caller may manage (admin: all; staff: their own)."""
-    if principal.role not in (Role.ADMIN, Role.CLINIC_STAFF):
+    if principal.role not in policy.CLINIC_MANAGER_ROLES:
         raise AccessDenied(DashErrorCode.DASH_002, f"role {principal.role.value} may not manage clinics")
     query = select(Clinic).order_by(col(Clinic.name))
     if not principal.is_admin:

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from mediconnect.core.tokens import issue_tokens
 from mediconnect.models.referrals import ReferralDocument
 from mediconnect.models.users import User
+from tests.api.documented import schema_errors
 from tests.api.test_auth_tokens import call
 from tests.services import scheduling_world as sw
 
@@ -46,6 +47,7 @@ def _book_body(w: sw.World, hh: int = 9, **extra: Any) -> dict[str, Any]:
 
 def _ok(r: httpx.Response, status: int = 200) -> Any:
     assert r.status_code == status, r.text
+    assert schema_errors(r) == []  # the answer is what the OpenAPI document says
     return r.json()
 
 

@@ -1,6 +1,6 @@
 """API tokens over HTTP: /api/auth/token, /refresh, /revoke, /me and the bearer guard.
 
-Runs against the Starlette app from ``create_api()`` (and a small app with a demo route) through
+Runs against the FastAPI app from ``create_api()`` (and a small app with demo routes) through
 httpx.ASGITransport, on SQLite and PostgreSQL (``api_db``); the lockout counter is Redis when
 REDIS_URL is set, else in-process.
 """
@@ -9,21 +9,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from types import ModuleType
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlmodel import Session, select
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from mediconnect.api import auth_guard, deps
-from mediconnect.api.auth_guard import EXCEPTION_HANDLERS, bearer_required, caller, public, require_bearer
+from mediconnect.api import auth_guard
+from mediconnect.api.auth_guard import public
+from mediconnect.api.deps import CurrentUser, SessionDep, require_bearer
+from mediconnect.api.fields import RefId
 from mediconnect.api.router import collect_routes, create_api
-from mediconnect.core import policy, tokens
+from mediconnect.api.routing import api_router
+from mediconnect.core import tokens
 from mediconnect.core.lockout import LockoutPolicy
+from mediconnect.core.policy import require_patient
 from mediconnect.core.settings import get_settings
 from mediconnect.models.base import utcnow
 from mediconnect.models.patients import Patient
@@ -38,7 +43,7 @@ def call(
     method: str,
     path: str,
     *,
-    app: Starlette | None = None,
+    app: FastAPI | None = None,
     token: str | None = None,
     headers: dict[str, str] | None = None,
     **kwargs: Any,
@@ -318,31 +323,28 @@ def test_revoke_signs_an_api_client_out(make_user: Callable[..., User]) -> None:
 # --------------------------------------------------------------------------- a protected route
 
 
-@bearer_required
-async def demo_patient(request: Request) -> Response:
-    """What a later patient route looks like: the guard, then one policy call."""
-    _, principal = caller(request)
-    patient_id = int(request.path_params["patient_id"])
-    with deps.db_session() as session:
-        policy.require_patient(session, principal=principal, patient_id=patient_id)
-    return JSONResponse({"patient_id": patient_id, "seen_by": principal.user_id})
+demo = api_router()
 
 
+@demo.get("/api/demo/patients/{patient_id}")
+def demo_patient(patient_id: RefId, caller: CurrentUser, session: SessionDep) -> dict[str, int | None]:
+    """What a patient route looks like: the caller and a session as dependencies, one policy call."""
+    require_patient(session, principal=caller.principal, patient_id=patient_id)
+    return {"patient_id": patient_id, "seen_by": caller.principal.user_id}
+
+
+@demo.get("/api/demo/inline")
 @public
 async def demo_inline(request: Request) -> Response:
-    """The one-line form inside a handler; the app's exception handlers answer the 401."""
+    """The caller read inside a handler; the app's exception handlers answer the 401."""
     user, _ = await require_bearer(request)
     return JSONResponse({"user_id": user.id})
 
 
-def demo_app() -> Starlette:
-    return Starlette(
-        routes=[
-            Route("/api/demo/patients/{patient_id:int}", demo_patient),
-            Route("/api/demo/inline", demo_inline),
-        ],
-        exception_handlers=EXCEPTION_HANDLERS,
-    )
+def demo_app() -> FastAPI:
+    module = ModuleType("demo_routes")
+    module.router = demo  # type: ignore[attr-defined]
+    return create_api((module,))
 
 
 def test_demo_route_allows_the_patient_their_own_record_only(
@@ -406,3 +408,10 @@ def test_an_unmarked_api_route_stops_the_app() -> None:
 
     with pytest.raises(RuntimeError, match="/api/forgot"):
         auth_guard.check_marked([Route("/api/forgot", forgot)])
+    # A FastAPI route is bearer when it depends on CurrentUser, else it must be @public.
+    unmarked = api_router()
+    unmarked.get("/api/forgot-too")(forgot)
+    with pytest.raises(RuntimeError, match="/api/forgot-too"):
+        auth_guard.check_marked(unmarked.routes)
+    assert auth_guard.unmarked_routes(demo.routes) == []
+    assert [auth_guard.route_access(r) for r in demo.routes] == ["bearer", "public"]

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from mediconnect.core.tokens import issue_tokens
 from mediconnect.models.users import User
+from tests.api.documented import schema_errors
 from tests.api.test_auth_tokens import call
 from tests.services import billing_world as bw
 
@@ -35,6 +36,7 @@ def world(api_db: Callable[[], Session]) -> tuple[bw.World, dict[str, int], dict
 
 def _ok(r: httpx.Response, status: int = 200) -> Any:
     assert r.status_code == status, r.text
+    assert schema_errors(r) == []  # the answer is what the OpenAPI document says
     return r.json()
 
 
@@ -42,6 +44,7 @@ def _err(r: httpx.Response, status: int, code: str) -> dict[str, Any]:
     assert r.status_code == status, r.text
     body = r.json()
     assert body["code"] == code and body["message"], body
+    assert schema_errors(r) == []  # a documented status, an ErrorBody
     return body
 
 

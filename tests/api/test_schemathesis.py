@@ -26,7 +26,7 @@ from mediconnect.models.users import Role, User
 from tests.core import factories
 from tests.services import scheduling_world as sw
 
-MAX_EXAMPLES = 6
+MAX_EXAMPLES = 8
 CHECKS = [not_a_server_error, response_schema_conformance]
 
 schema = schemathesis.openapi.from_asgi("/api/openapi.json", create_api())

@@ -102,3 +102,21 @@ def test_a_bug_is_raised_unless_the_page_reports_failures() -> None:
         call(RuntimeError("boom"))
     outcome = call(RuntimeError("boom"), report_failures=True)
     assert outcome.code == "DASH_003" and outcome.error == DashErrorCode.DASH_003.message
+
+
+@pytest.mark.parametrize(
+    ("path", "after", "expected"),
+    [
+        ("/appointments/42/", "appointments", 42),
+        ("/appointments/42/cancel/", "appointments", 42),
+        ("/billing/invoices/7/", "invoices", 7),
+        ("/billing/invoices/abc/", "invoices", 0),
+        ("/billing/invoices/", "invoices", 0),
+        # No row of ours has ten digits; the database's integer would overflow.
+        ("/billing/receipts/99999999999/", "receipts", 0),
+        ("/clinics/3/dashboard/", "appointments", 0),
+    ],
+)
+def test_path_id(path: str, after: str, expected: int) -> None:
+    state: Any = SimpleNamespace(router=SimpleNamespace(url=SimpleNamespace(path=path)))
+    assert calls.path_id(state, after) == expected

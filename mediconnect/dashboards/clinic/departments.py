@@ -5,7 +5,7 @@
 * ``revenue.week``: revenue generated this ISO week; ``percentage_of_total`` its share of the
   clinic's week revenue (``financial_summary.revenue.week``).
 * ``utilization``: booked (non-cancelled) minutes in the department's active rooms this ISO week
-  / the available minutes of those rooms this week (``clinic_capacity``).
+  / the available minutes of those rooms this week (``clinic.capacity``).
 * ``wait_times``: mean minutes from check-in to start of the department's visits this ISO week,
   against ``Department.wait_time_target_minutes``.
 """

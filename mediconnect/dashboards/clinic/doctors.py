@@ -10,7 +10,7 @@ feedback rating; ``retention`` share of the doctor's patients who had also seen 
 here in the 90 days before (a bounded look-back: one range scan of the clinic's index instead
 of every patient's whole history); ``punctuality`` share of started visits begun within 5 minutes of the
 scheduled start; ``documentation`` share of completed visits that owe a report (imaging, ECG:
-``clinic_sql.owes_report``) whose report was signed within 24 h of the visit's end; a visit
+``kit.sql.owes_report``) whose report was signed within 24 h of the visit's end; a visit
 still inside its 24 h and unsigned is not yet counted, one past it without a report counts as
 missing (the doctor dashboard's ``documentation_completeness`` rule; 1.0 when none was owed).
 

@@ -13,7 +13,7 @@ Definitions:
   week's visits.
 * Rooms: ``total`` active rooms; ``occupied`` rooms with an appointment in progress, or checked
   in with its slot covering ``now``; ``utilization_rate`` booked (non-cancelled) room-minutes
-  today / available room-minutes today (see ``clinic_capacity``).
+  today / available room-minutes today (see ``clinic.capacity``).
 * Equipment: per modality slug, booked minutes today / available minutes today of that
   modality's equipment.
 * ``efficiency_score`` (0-10) = 10 x weighted mean of the components that have data today:

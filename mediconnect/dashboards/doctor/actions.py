@@ -5,7 +5,7 @@
 * ``pending_results``: lab tests this doctor ordered that are completed but not yet reviewed.
 * ``messages``: unread messages addressed to the doctor's user.
 * ``pending_reports``: this doctor's completed appointments that owe a report (imaging, ECG:
-  ``clinic_sql.owes_report``) of the last ``REPORT_BACKLOG_DAYS`` days without a signed one.
+  ``kit.sql.owes_report``) of the last ``REPORT_BACKLOG_DAYS`` days without a signed one.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 from ``PATIENT_LOOKBACK_DAYS`` days ago onwards (upcoming bookings included).
 
 * ``overdue_followup``: a completed visit whose follow-up fell due in the last
-  ``doctor_followups.LOOKBACK_DAYS`` (before today) with no later visit with this doctor (cancelled and
+  ``doctor.followups.LOOKBACK_DAYS`` (before today) with no later visit with this doctor (cancelled and
   no-show ones do not count); one per patient (their latest). ``high`` from
   ``OVERDUE_HIGH_DAYS`` days late, else ``medium``.
 * ``medication_interaction``: a patient holding two active prescriptions (status active, not
@@ -213,7 +213,7 @@ def vitals(ctx: DoctorContext, patients: list[int]) -> list[dict[str, Any]]:
 
 
 def build(ctx: DoctorContext, followups: list[doctor_followups.FollowUp]) -> list[DoctorPatientAlert]:
-    """``followups``: ``doctor_followups.recent``, shared with the monthly compliance figure."""
+    """``followups``: ``doctor.followups.recent``, shared with the monthly compliance figure."""
     patients = my_patients(ctx)
     alerts = interactions(ctx, patients) + vitals(ctx, patients) + overdue(ctx, followups)
     if not alerts:

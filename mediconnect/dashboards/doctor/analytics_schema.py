@@ -16,7 +16,7 @@ from mediconnect.dashboards.kit.schema import EXTENSION, IsoDate, Money, Rate, S
 
 
 class AnalyticsQuery(Schema):
-    """The spec's query parameters (``doctor_analytics.parse_params`` reads them; bad: DASH_004)."""
+    """The spec's query parameters (``doctor.analytics.parse_params`` reads them; bad: DASH_004)."""
 
     period: str = Field("month", description="day | week | month | quarter | year")
     start_date: date | None = None

@@ -9,12 +9,12 @@
 * ``performance_indicators`` over the month to date:
   ``punctuality`` share of started visits begun within 5 minutes of schedule;
   ``documentation_completeness`` share of completed visits that owe a report (imaging and
-  ECG, ``clinic_sql.owes_report``) whose report was signed within ``REPORT_DEADLINE`` of the
+  ECG, ``kit.sql.owes_report``) whose report was signed within ``REPORT_DEADLINE`` of the
   visit's end (``ended_at``, else the scheduled end), counting only visits already signed or
   whose deadline has passed; 1.0 when none was owed (nothing is missing: a GP who only
   consults is not shown as 0% documented);
   ``follow_up_compliance`` share of follow-ups that fell due from day 1 to yesterday and were
-  answered by a later visit on or before the due date (``doctor_followups``).
+  answered by a later visit on or before the due date (``doctor.followups``).
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def documentation(ctx: DoctorContext, span: Span) -> float:
 
 
 def follow_up_compliance(ctx: DoctorContext, followups: list[doctor_followups.FollowUp]) -> float:
-    """``followups``: ``doctor_followups.recent`` (which reaches further back than the month)."""
+    """``followups``: ``doctor.followups.recent`` (which reaches further back than the month)."""
     items = [f for f in followups if f.due >= ctx.month[0]]
     return rate(sum(f.answered_by(f.due, ctx) for f in items), len(items))
 

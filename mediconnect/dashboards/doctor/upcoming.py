@@ -11,14 +11,14 @@ items, else its preparation text split into lines/sentences, else empty. Three q
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from mediconnect.dashboards.doctor.context import DoctorContext
 from mediconnect.dashboards.doctor.figures import OPEN
 from mediconnect.dashboards.doctor.schema import DoctorUpcomingAppointment
-from mediconnect.dashboards.kit.conventions import age_on
+from mediconnect.dashboards.kit.conventions import age_on, iso_z
 from mediconnect.dashboards.kit.sql import COMPLETED, A, tbl
 from mediconnect.models.catalog import Service
 from mediconnect.models.clinical import Condition, ConditionStatus
@@ -29,10 +29,6 @@ P = sa.inspect(Patient).local_table.c  # type: ignore[union-attr]
 S = sa.inspect(Service).local_table.c  # type: ignore[union-attr]
 C = sa.inspect(Condition).local_table.c  # type: ignore[union-attr]
 _SPLIT = re.compile(r"[\n;]+|(?<=\.)\s+")
-
-
-def iso_z(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def preparation(items: list[str] | None, text: str | None) -> list[str]:

@@ -2,7 +2,7 @@
 
 * ``appointments``: ``total`` scheduled that week, any status; ``completion_rate``,
   ``cancellation_rate``, ``no_show_rate`` over the week's appointments less any still open and
-  not yet begun (see ``doctor_figures``).
+  not yet begun (see ``doctor.figures``).
 * ``patient_metrics``: ``total_patients`` distinct patients with a non-cancelled appointment;
   ``new_patients`` those whose first-ever non-cancelled appointment with this doctor fell in
   the week; ``retention_rate`` share of the week's patients seen by this doctor before it;

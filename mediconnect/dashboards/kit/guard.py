@@ -68,7 +68,6 @@ def run_bounded(session: Session, build: Callable[[], T], *, timeout_ms: int) ->
         return 1 if time.monotonic() > deadline else 0
 
     raw: Any = conn.connection.dbapi_connection if not postgres else None
-    event.listen(conn, "before_cursor_execute", check)
     try:
         with session.begin_nested():
             if postgres:
@@ -76,6 +75,9 @@ def run_bounded(session: Session, build: Callable[[], T], *, timeout_ms: int) ->
                 conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(budget)}")
             elif raw is not None:
                 raw.set_progress_handler(sqlite_progress, SQLITE_PROGRESS_STEPS)
+            # Only the builder's statements are checked: on a loaded machine a tiny budget could
+            # otherwise run out on the SAVEPOINT itself and leave the session without one.
+            event.listen(conn, "before_cursor_execute", check)
             try:
                 result = build()
             finally:

@@ -1,7 +1,7 @@
 """The "Clinics and assignments" dialog on /admin/users/: one user's affiliations.
 
 The user id the browser sends only says which user the admin means; whether the caller may
-see or change it is decided on the server by ``admin_call`` and the service, every time.
+see or change it is decided on the server by ``page_call`` and the service, every time.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 (deactivate, reactivate, change role). Creating staff and affiliations have their own states.
 
 Only the current page of rows reaches the browser. Every handler that reads or changes users
-goes through ``admin_call`` (server-side session + Principal, and the service's own admin
+goes through ``page_call`` (server-side session + Principal, and the service's own admin
 check); a non-admin calling any of them by name gets nothing back, and is on the record.
 """
 

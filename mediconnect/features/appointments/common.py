@@ -10,9 +10,9 @@ import reflex as rx
 
 from mediconnect.core.permissions import APPOINTMENT_ACTIONS, PAYMENT_SUMMARY_ROLES, Action
 
-# Kept only while features/booking, features/dashboards and tests/browser still import them from
-# here (.coord/requests-*.md); import them from features.kit.format.
-from mediconnect.features.kit.format import MODALITY_LABELS, money
+# Kept only while features/dashboards/clinic_views.py imports it from here
+# (.coord/requests-dashboards.md); import it from features.kit.format.
+from mediconnect.features.kit.format import MODALITY_LABELS
 from mediconnect.features.kit.notices import status_badge as _badge
 
 # Who may open the appointment pages at all (the policy's tables; the object check is the service's).
@@ -61,7 +61,6 @@ __all__ = [
     "STATUS_COLORS",
     "STATUS_LABELS",
     "WRITERS",
-    "money",
     "status_badge",
     "status_label",
 ]

@@ -19,11 +19,12 @@ from mediconnect.core.permissions import Principal
 from mediconnect.features import live
 from mediconnect.features.appointments.common import NOT_YOURS, PAYERS, status_label
 from mediconnect.features.appointments.list_state import get
-from mediconnect.features.booking.views import SlotView, day_options, slot_views
-from mediconnect.features.kit.calls import Outcome, page_call, path_id
+from mediconnect.features.kit.calls import Outcome, client_ip, page_call, path_id
 from mediconnect.features.kit.format import as_local, money, when
+from mediconnect.features.kit.pickers import SlotView, day_options, slot_views
 from mediconnect.features.shell.state import current_user, private_state
 from mediconnect.models.users import Role
+from mediconnect.services.booking_choices import BOOKING_HORIZON_DAYS
 from mediconnect.services.lifecycle import PATIENT_CANCEL_NOTICE
 from mediconnect.services.options import Option
 
@@ -258,7 +259,7 @@ class AppointmentDetailState(rx.State):
         outcome: Outcome[Any] = await page_call(self, work, denied_text=NOT_YOURS)
         if not outcome.ok:
             return outcome.redirect
-        self.pick_days = day_options(outcome.value)
+        self.pick_days = day_options(outcome.value, days=BOOKING_HORIZON_DAYS)
         local = as_local(self._start, self._tz)
         start_day = local.date().isoformat() if local else outcome.value.isoformat()
         self.pick_day = max(start_day, self.pick_days[0]["value"])
@@ -319,7 +320,7 @@ class AppointmentDetailState(rx.State):
         if not any(d["id"] == int(document_id) for d in self.documents):
             self.notice, self.notice_kind = "That document is not part of this appointment.", "error"
             return None
-        doc_id, ip = int(document_id), self.router.session.client_ip or None
+        doc_id, ip = int(document_id), client_ip(self)
 
         def work(db: Session, p: Principal) -> tuple[str, str, bytes]:
             from mediconnect.services import referral_files

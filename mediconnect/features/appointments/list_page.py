@@ -6,7 +6,7 @@ import reflex as rx
 
 from mediconnect.features.appointments.common import READERS, status_badge
 from mediconnect.features.appointments.list_state import STATUS_OPTIONS, AppointmentListState, Row
-from mediconnect.features.kit.fields import choice
+from mediconnect.features.kit.fields import filter_bar, filter_select
 from mediconnect.features.kit.layout import page_heading
 from mediconnect.features.kit.tables import pager, scroll_table
 from mediconnect.features.shell.template import page
@@ -67,43 +67,34 @@ def _filters() -> rx.Component:
         key=S.form_version.to_string(),
         width="100%",
     )
-    selects = rx.flex(
-        rx.box(
-            choice(
-                id_="status-filter",
-                value=S.status,
-                on_change=S.set_status,
-                options=STATUS_OPTIONS,
-                label="Status",
-            ),
-            flex="1 1 10em",
+    selects = filter_bar(
+        filter_select(
+            id_="status-filter",
+            value=S.status,
+            on_change=S.set_status,
+            options=STATUS_OPTIONS,
+            label="Status",
         ),
-        rx.box(
-            choice(
-                id_="clinic-filter",
-                value=S.clinic,
-                on_change=S.set_clinic,
-                options=S.clinic_options,
-                label="Clinic",
-            ),
+        filter_select(
+            id_="clinic-filter",
+            value=S.clinic,
+            on_change=S.set_clinic,
+            options=S.clinic_options,
+            label="Clinic",
             flex="1 1 12em",
         ),
         rx.cond(
             S.doctor_options.length() > 1,
-            rx.box(
-                choice(
-                    id_="doctor-filter",
-                    value=S.doctor,
-                    on_change=S.set_doctor,
-                    options=S.doctor_options,
-                    label="Doctor",
-                ),
+            filter_select(
+                id_="doctor-filter",
+                value=S.doctor,
+                on_change=S.set_doctor,
+                options=S.doctor_options,
+                label="Doctor",
                 flex="1 1 12em",
             ),
         ),
         spacing="2",
-        wrap="wrap",
-        width="100%",
     )
     return rx.card(rx.vstack(dates, selects, spacing="3", width="100%"), width="100%")
 

@@ -14,6 +14,7 @@ import reflex as rx
 
 from mediconnect.core.db import session_scope
 from mediconnect.core.settings import get_settings
+from mediconnect.features.kit.calls import client_ip
 from mediconnect.features.shell.state import SessionState, login_url, safe_next
 from mediconnect.models.users import Role, UserPublic
 from mediconnect.services import accounts, sso
@@ -87,7 +88,7 @@ class LoginState(rx.State):
             return
         self.submitting = True
         yield
-        ip = self.router.session.client_ip or None
+        ip = client_ip(self)
         result = await asyncio.to_thread(_authenticate, email, password, ip)
         self.submitting = False
         if not result.ok or result.user is None:
@@ -182,7 +183,7 @@ class RegisterState(rx.State):
     async def submit(self, form: dict[str, Any]):
         self.submitting = True
         yield
-        ip = self.router.session.client_ip or None
+        ip = client_ip(self)
         errors, user = await asyncio.to_thread(_register, self.role, form, ip)
         self.submitting = False
         self.errors = errors

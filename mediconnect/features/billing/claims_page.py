@@ -8,7 +8,7 @@ import reflex as rx
 
 from mediconnect.features.billing.claims_state import STATUS_OPTIONS, BillingClaimsState
 from mediconnect.features.billing.common import BILLING_ROLES, CLAIM_STATUS_COLORS
-from mediconnect.features.kit.fields import choice
+from mediconnect.features.kit.fields import filter_bar, filter_select
 from mediconnect.features.kit.layout import busy_spinner, page_heading, stat
 from mediconnect.features.kit.notices import form_alert, status_badge
 from mediconnect.features.kit.tables import amount_cell, amount_header, pager, scroll_table
@@ -87,16 +87,14 @@ def billing_claims() -> rx.Component:
                 ),
             ),
             form_alert(S.list_error, kind="error", test_id="claims-error"),
-            rx.flex(
-                rx.box(
-                    choice(
-                        id_="claim-status-filter",
-                        value=S.status_filter,
-                        on_change=S.set_status_filter,
-                        options=STATUS_OPTIONS,
-                        label="Claim status",
-                    ),
-                    min_width="12em",
+            filter_bar(
+                filter_select(
+                    id_="claim-status-filter",
+                    value=S.status_filter,
+                    on_change=S.set_status_filter,
+                    options=STATUS_OPTIONS,
+                    label="Claim status",
+                    flex="0 1 12em",
                 ),
                 rx.flex(
                     rx.foreach(
@@ -109,10 +107,6 @@ def billing_claims() -> rx.Component:
                     wrap="wrap",
                     data_testid="claim-counts",
                 ),
-                spacing="3",
-                wrap="wrap",
-                align="center",
-                width="100%",
             ),
             rx.flex(
                 stat("Claimed", S.sum_claimed, test_id="claims-claimed"),

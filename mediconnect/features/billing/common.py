@@ -51,18 +51,6 @@ def parse_amount(text: Any) -> tuple[Decimal | None, str]:
     return value.quantize(CENTS), ""
 
 
-def parse_id(value: Any) -> int | None:
-    """A positive integer id from a URL or an event payload, else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if value > 0 else None
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 12:
-        number = int(value.strip())
-        return number if number > 0 else None
-    return None
-
-
 def text_of(form: dict[str, Any], name: str, limit: int = 200) -> str:
     value = form.get(name, "")
     return value.strip()[:limit] if isinstance(value, str) else ""
@@ -107,6 +95,5 @@ __all__ = [
     "RECEIPT_ROLES",
     "REFERENCE_REQUIRED",
     "parse_amount",
-    "parse_id",
     "text_of",
 ]

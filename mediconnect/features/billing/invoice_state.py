@@ -23,7 +23,6 @@ from mediconnect.features.billing.common import (
     METHOD_LABELS,
     REFERENCE_REQUIRED,
     parse_amount,
-    parse_id,
     text_of,
 )
 from mediconnect.features.billing.views import (
@@ -37,16 +36,9 @@ from mediconnect.features.billing.views import (
     payment_row,
     refund_row,
 )
-from mediconnect.features.kit.calls import page_call
+from mediconnect.features.kit.calls import page_call, path_id
 from mediconnect.features.kit.format import label_of, money, money_input
 from mediconnect.features.shell.state import private_state
-
-
-def invoice_id_from_path(path: str) -> int | None:
-    parts = [p for p in path.split("/") if p]
-    if len(parts) >= 3 and parts[0] == "billing" and parts[1] == "invoices":
-        return parse_id(parts[2])
-    return
 
 
 def _payment_done(payment: dict[str, Any]) -> tuple[str, str]:
@@ -130,7 +122,7 @@ class BillingInvoiceState(rx.State):
         self.notice, self.notice_kind = message, kind
 
     def _path_id(self) -> int | None:
-        return invoice_id_from_path(self.router.url.path)
+        return path_id(self, "invoices") or None
 
     def _apply(self, data: dict[str, Any]) -> None:
         tz = data.get("timezone")
@@ -188,7 +180,7 @@ class BillingInvoiceState(rx.State):
 
     async def _on_live(self, event: Any) -> None:
         """A payment, refund or claim decision on this invoice (here or at another desk):
-        reload, as the caller (re-checked inside ``billing_call``)."""
+        reload, as the caller (re-checked inside ``page_call``)."""
         if self.loaded and not self.missing:
             await self._fetch()
 

@@ -1,7 +1,7 @@
 """/billing/invoices/ state: one page of invoices, its filters and the totals of the filter.
 
 Only the current page of rows and the totals reach the browser. Every handler that reads goes
-through ``billing_call``: the caller comes from the server-side session, the service lists
+through ``page_call``: the caller comes from the server-side session, the service lists
 only what ``invoice_scope`` lets them see and refuses roles without billing rights.
 """
 
@@ -90,7 +90,7 @@ class BillingInvoicesState(PagedList, rx.State):
 
     async def _on_live(self, event: Any) -> None:
         """A payment, refund or claim landed on an invoice this tab shows: reload the page
-        (the caller is checked again inside ``billing_call``)."""
+        (the caller is checked again inside ``page_call``)."""
         if self.loaded:
             await self._fetch()
 

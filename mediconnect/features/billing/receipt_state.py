@@ -7,21 +7,14 @@ from typing import Any
 import reflex as rx
 
 from mediconnect.features.billing import queries
-from mediconnect.features.billing.common import METHOD_LABELS, RECEIPT_ROLES, parse_id
+from mediconnect.features.billing.common import METHOD_LABELS, RECEIPT_ROLES
 from mediconnect.features.billing.views import when
-from mediconnect.features.kit.calls import page_call
+from mediconnect.features.kit.calls import page_call, path_id
 from mediconnect.features.kit.format import label_of, money
 from mediconnect.features.shell.state import private_state
 from mediconnect.models.users import Role
 
 # The top bar, footer and buttons stay off paper.
-
-
-def payment_id_from_path(path: str) -> int | None:
-    parts = [p for p in path.split("/") if p]
-    if len(parts) >= 3 and parts[0] == "billing" and parts[1] == "receipts":
-        return parse_id(parts[2])
-    return None
 
 
 @private_state
@@ -78,7 +71,7 @@ class BillingReceiptState(rx.State):
     @rx.event
     async def load(self):
         self.reset()
-        payment_id = payment_id_from_path(self.router.url.path)
+        payment_id = path_id(self, "receipts") or None
         if payment_id is None:
             self.missing, self.loaded = "There is no such receipt.", True
             return None

@@ -26,22 +26,19 @@ from mediconnect.core.db import session_scope
 from mediconnect.features import live
 from mediconnect.features.appointments.common import NOT_YOURS
 from mediconnect.features.booking.views import (
-    BOOKING_HORIZON_DAYS,
     ClinicCard,
     QuoteView,
     ServiceGroup,
-    SlotView,
     clinic_cards,
-    day_options,
     quote_view,
     service_groups,
-    slot_views,
 )
 from mediconnect.features.kit.calls import Outcome, Work, page_call
 from mediconnect.features.kit.format import as_local, long_day
+from mediconnect.features.kit.pickers import SlotView, day_options, slot_views
 from mediconnect.features.shell.state import current_user, private_state
 from mediconnect.services import booking_choices, booking_for, referral_files
-from mediconnect.services.booking_choices import DayGrid, PatientChoice, ServiceChoice
+from mediconnect.services.booking_choices import BOOKING_HORIZON_DAYS, DayGrid, PatientChoice, ServiceChoice
 from mediconnect.services.options import Option
 
 T = TypeVar("T")
@@ -257,7 +254,7 @@ class BookState(rx.State):
             return await self._deny(outcome)
         assert outcome.value is not None
         today, self._tz = outcome.value.today, outcome.value.timezone
-        self.days = day_options(today)
+        self.days = day_options(today, days=BOOKING_HORIZON_DAYS)
         if not self.day or not (today.isoformat() <= self.day <= self.days[-1]["value"]):
             self.day = today.isoformat()
         return await self._load_day()

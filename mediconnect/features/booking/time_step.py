@@ -7,7 +7,7 @@ import reflex as rx
 
 from mediconnect.features.booking.book_state import BookState
 from mediconnect.features.booking.choice_steps import step
-from mediconnect.features.booking.views import SlotView
+from mediconnect.features.kit.pickers import SlotView
 
 S = BookState
 

@@ -6,14 +6,12 @@ Money is already formatted (``kit.format.money``), times are clinic-local.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any, TypedDict
 
-from mediconnect.features.kit.format import MODALITY_LABELS, as_local, hhmm, long_day, money, percent
-from mediconnect.services.booking_choices import ClinicChoice, ServiceChoice
-from mediconnect.services.options import Option
+from mediconnect.features.kit.format import MODALITY_LABELS, money, percent
 
-BOOKING_HORIZON_DAYS = 30
+# BOOKING_HORIZON_DAYS: kept only while features/appointments/detail_state.py imports it from here.
+from mediconnect.services.booking_choices import BOOKING_HORIZON_DAYS, ClinicChoice, ServiceChoice  # noqa: F401
 
 
 class ServiceCard(TypedDict):
@@ -36,11 +34,6 @@ class ClinicCard(TypedDict):
     id: str
     name: str
     where: str
-
-
-class SlotView(TypedDict):
-    key: str  # ISO start, UTC
-    label: str  # "08:15"
 
 
 class QuoteView(TypedDict):
@@ -85,27 +78,6 @@ def clinic_cards(clinics: list[ClinicChoice]) -> list[ClinicCard]:
     return [
         ClinicCard(id=str(c["id"]), name=c["name"], where=f"{c['address']}, {c['city']}") for c in clinics
     ]
-
-
-def day_options(today: date) -> list[Option]:
-    """Today and the next ``BOOKING_HORIZON_DAYS`` days: value ISO date, label "Today, Monday ..."."""
-    out = []
-    for i in range(BOOKING_HORIZON_DAYS + 1):
-        day = today + timedelta(days=i)
-        prefix = "Today, " if i == 0 else "Tomorrow, " if i == 1 else ""
-        out.append(Option(value=day.isoformat(), label=prefix + long_day(day)))
-    return out
-
-
-def slot_views(slots: list[Any], tz: str, *, with_day: bool = False) -> list[SlotView]:
-    """Key: the UTC start; label: clinic-local "08:15" (or "Mon 23 Nov, 08:15" across days)."""
-    out = []
-    for s in slots:
-        local = as_local(s.start, tz)
-        assert local is not None
-        label = f"{local:%a} {local.day} {local:%b}, {local:%H:%M}" if with_day else hhmm(s.start, tz)
-        out.append(SlotView(key=s.start.isoformat(), label=label))
-    return out
 
 
 def quote_view(q: Any) -> QuoteView:

@@ -1,6 +1,6 @@
 """/manage/clinics/ (the clinics the caller may manage) and the "Hours & closures" and
 "Rooms & equipment" tabs of /manage/clinics/<id>/. Handlers run services through
-``clinic_call`` (server-side session, fresh Principal, clinic from the URL, checked by the
+``page_call`` (server-side session, fresh Principal, clinic from the URL, checked by the
 service); what reaches the browser is that clinic's set-up, never anyone's personal data."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """/manage/services/ state: one page of the service catalogue, and the add/edit dialog.
 
 Only the current page of services reaches the browser. Every data handler goes through
-``admin_call`` (the tab's server-side session, a fresh Principal, and the service's own
+``page_call`` (the tab's server-side session, a fresh Principal, and the service's own
 admin check, which audits a refusal); a non-admin calling them by name gets nothing.
 """
 

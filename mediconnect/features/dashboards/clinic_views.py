@@ -111,19 +111,23 @@ def _today(dash: ClinicDashboard) -> dict[str, Any]:
         "usage_fig": charts.bars(names, [("Utilisation", rates, charts.TEAL)], percent=True),
         "has_hourly": bool(hourly),
         "hourly_fig": charts.hourly(hourly) if hourly else charts.empty(),
-        "alerts": v.by_urgency(
-            [
-                v.alert(
-                    kind=a.type,
-                    severity=a.severity,
-                    message=a.message,
-                    action_required=a.action_required,
-                    recommendation=a.recommendation,
-                )
-                for a in dash.alerts_and_notifications
-            ]
-        ),
+        "alerts": _alerts(dash),
     }
+
+
+def _alerts(dash: ClinicDashboard) -> list[v.Alert]:
+    return v.by_urgency(
+        [
+            v.alert(
+                kind=a.type,
+                severity=a.severity,
+                message=a.message,
+                action_required=a.action_required,
+                recommendation=a.recommendation,
+            )
+            for a in dash.alerts_and_notifications
+        ]
+    )
 
 
 def _week(dash: ClinicDashboard) -> dict[str, Any]:

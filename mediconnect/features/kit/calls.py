@@ -40,6 +40,7 @@ from mediconnect.models.users import Role
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 Work = Callable[[Session, Principal], T]
+MAX_ID_DIGITS = 9
 
 
 @dataclass
@@ -156,9 +157,14 @@ def client_ip(state: rx.State) -> str | None:
 
 
 def path_id(state: rx.State, after: str) -> int:
-    """The numeric id that follows ``after`` in the tab's path, or 0 (never trust anything else)."""
+    """The id that follows ``after`` in the tab's path, or 0 (every service refuses 0).
+
+    Only what the router shows is trusted, and only up to nine digits: a longer number is no row
+    of ours and would overflow the database's integer (a 500 instead of "not found").
+    """
     parts = [p for p in state.router.url.path.split("/") if p]
     for i, part in enumerate(parts[:-1]):
-        if part == after and parts[i + 1].isdigit():
-            return int(parts[i + 1])
+        following = parts[i + 1]
+        if part == after and following.isdigit() and len(following) <= MAX_ID_DIGITS:
+            return int(following)
     return 0

@@ -14,7 +14,7 @@ import reflex as rx
 from sqlmodel import Session
 
 from mediconnect.core.permissions import Action, Principal, require_patient
-from mediconnect.features.kit.calls import Outcome, page_call
+from mediconnect.features.kit.calls import Outcome, client_ip, page_call
 from mediconnect.features.shell.state import SessionState, private_state
 from mediconnect.models.users import Role
 from mediconnect.services import accounts
@@ -92,9 +92,6 @@ class ProfileState(rx.State):
     password_saved: str = ""
     saving: str = ""
 
-    def _ip(self) -> str | None:
-        return self.router.session.client_ip or None
-
     def _show(self, profile: ProfilePublic) -> None:
         self.email, self.role_label = profile.email, ROLE_LABELS[profile.role]
         self.is_patient = profile.is_patient
@@ -120,7 +117,7 @@ class ProfileState(rx.State):
 
     @rx.event
     async def load(self):
-        ip = self._ip()
+        ip = client_ip(self)
 
         def work(db: Session, p: Principal) -> tuple[ProfilePublic, list[Option]]:
             _check_own_patient(db, p, Action.READ)
@@ -162,7 +159,7 @@ class ProfileState(rx.State):
             self.contact_errors = errors
             return
         self.saving = "contact"
-        ip = self._ip()
+        ip = client_ip(self)
         yield
 
         def work(db: Session, p: Principal) -> ProfilePublic:
@@ -219,7 +216,7 @@ class ProfileState(rx.State):
     @rx.event
     async def save_medical_aid(self, form: dict[str, Any]):
         self._clear_messages()
-        scheme_code, ip = self.scheme_code, self._ip()
+        scheme_code, ip = self.scheme_code, client_ip(self)
 
         def work(db: Session, p: Principal) -> ProfilePublic:
             _check_own_patient(db, p, Action.WRITE)

@@ -4,12 +4,12 @@ and its documentation (api/openapi.py).
 Every dashboard route calls ``dashboards.service``, which checks ``core.permissions`` before
 anything else (the spec's Permission Matrix):
 
-* doctor dashboard and analytics (``GET /api/dashboard/{dashboard_type}/`` with type
-  ``doctor``, ``GET /api/dashboard/doctor/analytics/``): a doctor their own; an admin any
-  doctor, named with ``?doctor_id=``; every other role DASH_002; a doctor naming another doctor
-  DASH_006. The matrix has no "doctor" object kind, so these rules take ``obj="self"`` and
-  build the URL: "own" is the subject's own dashboard (an admin: the first doctor), "other" a
-  doctor that is not the subject. The other dashboard types of that route are DASH_001 for
+* doctor dashboard and analytics (``GET /api/dashboard/doctor/``, also reached as
+  ``/api/dashboard/{dashboard_type}/`` with type ``doctor``; ``GET /api/dashboard/doctor/analytics/``):
+  a doctor their own; an admin any doctor, named with ``?doctor_id=``; every other role DASH_002;
+  a doctor naming another doctor DASH_006. The matrix has no "doctor" object kind, so these rules
+  take ``obj="self"`` and build the URL: "own" is the subject's own dashboard (an admin: the first
+  doctor), "other" a doctor that is not the subject. The other dashboard types of that route are DASH_001 for
   everyone (tests/api/test_dashboards_api.py), so the matrix probes it with ``doctor``.
 * clinic dashboard (``GET /api/clinics/{clinic_id}/dashboard/``) and the live socket
   (``WS /ws/dashboard/{dashboard_type}/``, probed as ``clinic`` with ``?clinic_id=``): admin any
@@ -60,6 +60,12 @@ def clinic_socket(ctx: Ctx) -> str:
 
 
 API: dict[str, Rule] = {
+    "GET /api/dashboard/doctor/": Rule(
+        DOCTOR_VIEWERS, "doctor dashboard: own; admins any (?doctor_id=)",
+        obj="self", others=ADMIN, path=doctor_url("/api/dashboard/doctor/"),
+    ),
+    # ``doctor`` is answered by the route above (listed first); the matrix probes it again here,
+    # the other types are DASH_001 for everyone (tests/api/test_dashboards_api.py).
     "GET /api/dashboard/{dashboard_type}/": Rule(
         DOCTOR_VIEWERS, "doctor dashboard: own; admins any (?doctor_id=); other types DASH_001",
         obj="self", others=ADMIN, path=doctor_url("/api/dashboard/doctor/"),
