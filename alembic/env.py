@@ -9,7 +9,7 @@ from sqlmodel.sql.sqltypes import AutoString
 from alembic import context
 from mediconnect.core.db import make_engine, normalise_url
 from mediconnect.core.settings import get_settings
-from mediconnect.dashboards.daily_stats import include_object
+from mediconnect.dashboards.kit.daily_stats import include_object
 from mediconnect.models import metadata
 from mediconnect.models.base import Money, UTCDateTime
 

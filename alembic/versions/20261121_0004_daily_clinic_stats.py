@@ -5,7 +5,7 @@ it can be refreshed CONCURRENTLY (readers are never blocked). Created WITH DATA,
 populated from the start and every refresh may be concurrent.
 
 SQLite has no materialized views: a plain table with the same columns and primary key,
-recomputed by ``mediconnect.dashboards.daily_stats.refresh`` (the same definitions, in Python,
+recomputed by ``mediconnect.dashboards.kit.daily_stats.refresh`` (the same definitions, in Python,
 because SQLite cannot convert to a clinic's time zone).
 
 Neither is part of the models' metadata: alembic/env.py and the drift test leave it out.

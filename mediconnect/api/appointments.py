@@ -40,7 +40,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Body, Depends, Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -50,11 +50,6 @@ from mediconnect.api import deps
 from mediconnect.api.deps import Caller, CurrentUser
 from mediconnect.api.errors import NO_STORE, ApiError, ErrorBody, dash_004
 from mediconnect.api.fields import (
-    Clock,
-    Day,
-    Flag,
-    Id,
-    Moment,
     OptionalDay,
     OptionalId,
     OptionalPage,
@@ -62,6 +57,16 @@ from mediconnect.api.fields import (
     Text,
 )
 from mediconnect.api.routing import ApiRoute, api_router
+from mediconnect.api.scheduling_models import (
+    MAX_BODY,
+    AcceptIn,
+    BookIn,
+    CancelIn,
+    ClinicQueue,
+    ReferralIn,
+    RescheduleIn,
+    WaitlistIn,
+)
 from mediconnect.core import policy
 from mediconnect.core.errors import DashboardError, DashErrorCode
 from mediconnect.core.policy import Action, Principal
@@ -77,12 +82,11 @@ from mediconnect.services import (
     waitlist,
 )
 from mediconnect.services.appointment_public import AppointmentPublic, slot_public
-from mediconnect.services.appointments_query import AppointmentDetail, AppointmentPage, QueueRow
+from mediconnect.services.appointments_query import AppointmentDetail, AppointmentPage
 from mediconnect.services.booking import BookingError
-from mediconnect.services.referral_files import MAX_BYTES, ReferralUpload
+from mediconnect.services.referral_files import ReferralUpload
 from mediconnect.services.waitlist import WaitlistPublic
 
-MAX_BODY = (MAX_BYTES * 4) // 3 + 64 * 1024  # a base64 referral plus the other fields
 CONFLICTS = frozenset(
     {"slot_taken", "patient_double_booked", "invalid_transition", "too_late_to_cancel", "too_early",
      "no_offer", "offer_expired", "slots_available", "not_waiting"}
@@ -113,55 +117,6 @@ def _referral_post(path: str, **kwargs: Any) -> Callable[[Callable[..., Any]], C
         return endpoint
 
     return register
-
-
-# --------------------------------------------------------------------------- request bodies
-
-
-class ReferralIn(BaseModel):
-    filename: Annotated[Text, Field(max_length=255)] | None = None
-    content_base64: Annotated[Text, Field(max_length=MAX_BODY)]
-
-
-class BookIn(BaseModel):
-    clinic_id: Id
-    service_id: Id
-    start: Moment = Field(description="ISO 8601 with its UTC offset")
-    preparation_acknowledged: Flag = False
-    patient_id: Id | None = Field(None, description="a patient books for themself; staff name the patient")
-    referral: ReferralIn | None = Field(None, description="PDF/JPEG/PNG, <= 10 MB")
-    referral_id: Id | None = None
-    channel: Annotated[Text, Field(max_length=20)] | None = None
-    notes: Annotated[Text, Field(max_length=1000)] | None = None
-
-
-class CancelIn(BaseModel):
-    reason: Annotated[Text, Field(max_length=300)] | None = None
-
-
-class RescheduleIn(BaseModel):
-    start: Moment
-
-
-class WaitlistIn(BaseModel):
-    clinic_id: Id
-    service_id: Id
-    date: Day
-    earliest_time: Clock | None = None
-    latest_time: Clock | None = None
-    patient_id: Id | None = None
-
-
-class AcceptIn(BaseModel):
-    preparation_acknowledged: Flag = False
-    referral: ReferralIn | None = None
-    referral_id: Id | None = None
-
-
-class ClinicQueue(BaseModel):
-    clinic_id: int
-    date: str
-    rows: list[QueueRow]
 
 
 def _upload(ref: ReferralIn | None) -> ReferralUpload | None:

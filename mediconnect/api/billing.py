@@ -184,7 +184,8 @@ async def get_invoice(invoice_id: LenientId, caller: CurrentUser) -> Response:
 
 
 @router.post(
-    "/api/invoices/{invoice_id}/payments", status_code=201, response_model=PaymentOut, responses=REFUSALS,
+    "/api/invoices/{invoice_id}/payments", status_code=201, response_model=PaymentOut,
+    responses={200: {"model": PaymentOut, "description": "the earlier payment, replayed"}, **REFUSALS},
     summary="Record a payment (200 when the idempotency key replays an earlier one)",
 )  # fmt: skip
 async def record_payment(

@@ -55,7 +55,7 @@ def auth_error_response(exc: AuthError, *, challenge: bool = True) -> JSONRespon
     return JSONResponse(exc.as_json(), status_code=exc.http_status, headers=headers)
 
 
-def dashboard_error_response(exc: ServiceError) -> JSONResponse:
+def service_error_response(exc: ServiceError) -> JSONResponse:
     return JSONResponse(exc.as_json(), status_code=exc.http_status, headers=dict(NO_STORE))
 
 
@@ -94,10 +94,14 @@ def describe(errors: Sequence[Any]) -> str:
 def bad_input_error(request: Request, exc: RequestValidationError) -> Exception:
     route = request.scope.get("route")
     make: Callable[[str], Exception] = getattr(route, "bad_input", dash_004)
-    body_errors = [e for e in exc.errors() if e.get("loc", ())[:1] == ("body",)]
-    if request.scope.get(BAD_BODY) and body_errors:
+    # The path and query are read before the body (as the hand-written parsers did).
+    errors = exc.errors()
+    outside_body = [e for e in errors if tuple(e.get("loc", ()))[:1] != ("body",)]
+    if outside_body:
+        return make(describe(outside_body))
+    if request.scope.get(BAD_BODY):
         return make(str(request.scope[BAD_BODY]))
-    return make(describe(exc.errors()))
+    return make(describe(errors))
 
 
 # --------------------------------------------------------------------------- handlers
@@ -107,7 +111,7 @@ def error_response(exc: Exception) -> Response:
     if isinstance(exc, AuthError):
         return auth_error_response(exc)
     if isinstance(exc, ServiceError):
-        return dashboard_error_response(exc)
+        return service_error_response(exc)
     if isinstance(exc, ApiError):
         return exc.response()
     raise exc

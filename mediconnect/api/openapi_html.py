@@ -55,6 +55,19 @@ def _responses(doc: dict[str, Any], responses: dict[str, Any]) -> str:
     return f"<ul>{''.join(out)}</ul>"
 
 
+def _request_body(doc: dict[str, Any], body: dict[str, Any] | None) -> str:
+    if not body:
+        return ""
+    kinds = ", ".join(escape(k) for k in body.get("content", {}))
+    content = body.get("content", {}).get("application/json", {})
+    name, schema = _ref(doc, content.get("schema", {}))
+    return (
+        f"<p>body ({kinds}){' required' if body.get('required') else ''}</p>"
+        f"<details><summary>schema {escape(name)}</summary>"
+        f"<pre>{escape(json.dumps(schema, indent=2))}</pre></details>"
+    )
+
+
 def _operation(doc: dict[str, Any], path: str, method: str, op: dict[str, Any]) -> str:
     lock = ' <span class="lock" title="bearer token">&#128274; bearer</span>' if op.get("security") else ""
     anchor = escape(f"{method}-{path}", quote=True)
@@ -62,6 +75,7 @@ def _operation(doc: dict[str, Any], path: str, method: str, op: dict[str, Any]) 
         f'<section id="{anchor}"><div><span class="m {escape(method)}">{escape(method.upper())}</span>'
         f"<code>{escape(path)}</code>{lock}</div><p><b>{escape(op.get('summary', ''))}</b></p>"
         f"<pre>{escape(op.get('description', ''))}</pre>{_params(op.get('parameters', []))}"
+        f"{_request_body(doc, op.get('requestBody'))}"
         f"{_responses(doc, op.get('responses', {}))}</section>"
     )
 

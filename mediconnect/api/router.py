@@ -3,8 +3,8 @@
 (/_event, /ping, /_upload ...) and, in prod, before the compiled frontend.
 
 To add endpoints, write ``mediconnect/api/<name>.py`` with ``router = api_router()``
-(``api/routing.py``) and list the module in ROUTE_MODULES; Starlette modules
-exposing ``routes`` (the dashboards, until converted) are mounted as they are.
+(``api/routing.py``) and list the module in ROUTE_MODULES. A module exposing plain Starlette
+``routes`` instead (``api/openapi.py``: the document and its page, not operations) is mounted as is.
 
 Every /api/ route is bearer (depends on ``deps.CurrentUser``) or ``@public``; ``create_api``
 refuses to build an app with one that is neither (``auth_guard.check_marked``). Errors raised
@@ -85,7 +85,7 @@ def create_api(modules: Sequence[ModuleType] = ROUTE_MODULES) -> FastAPI:
             # Its routes themselves, not include_router: FastAPI would add one opaque
             # _IncludedRouter, which the marking check and the authorization matrix cannot walk.
             app.router.routes.extend(module.router.routes)
-        else:  # Starlette routes not converted yet (the dashboards)
+        else:  # plain Starlette routes (api/openapi.py)
             app.router.routes.extend(module.routes)
     app.router.routes.append(_api_fallback(list(app.router.routes)))
     check_marked(app.router.routes)

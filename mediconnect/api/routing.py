@@ -8,7 +8,8 @@ The body is read here, before FastAPI sees it, as the hand-written parser did be
 ``body_limit`` bytes (refused without reading on), JSON whatever the Content-Type says (clients
 that send JSON as text/plain keep working), an empty or blank body is no body, and a body that
 is not JSON (or not UTF-8, or nested past reason) is the family's bad-input error, never a 500.
-A route that needs a bigger body subclasses with its own ``body_limit`` (``BigBodyRoute``).
+A route that needs a bigger body subclasses with its own ``body_limit`` (``appointments.ReferralRoute``,
+registered with ``add_api_route(..., route_class_override=...)``).
 """
 
 from __future__ import annotations
@@ -84,12 +85,6 @@ class ApiRoute(APIRoute):
             if len(raw) > self.body_limit:
                 return b"", self.too_large
         return bytes(raw), None
-
-
-class BigBodyRoute(ApiRoute):
-    """Booking with a base64 referral file (``api/appointments.py``)."""
-
-    body_limit = 16 * 1024 * 1024
 
 
 class AuthRoute(ApiRoute):

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from tqdm import tqdm
 
 from mediconnect.core.db import make_engine
-from mediconnect.dashboards import daily_stats
+from mediconnect.dashboards.kit import daily_stats
 from mediconnect.models import metadata
 from mediconnect.seed import activity_sim, billing_sim, clinical_sim, lab_sim, referral_files, reports_sim
 from mediconnect.seed.demo_accounts import format_demo_logins

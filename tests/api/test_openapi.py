@@ -153,3 +153,4 @@ def test_docs_page_is_plain_html_without_network() -> None:
     for path in (*DASHBOARDS, "/api/appointments/book", "/ws/dashboard/{dashboard_type}/"):
         assert path in html
     assert "DASH_009" in html
+    assert "schema BookIn" in html and "schema ErrorBody" in html  # request bodies and errors shown

@@ -327,7 +327,7 @@ def _hammer(engine: sa.Engine, *, threads: int, per_thread: int) -> list[BaseExc
     for t in pool:
         t.start()
     for t in pool:
-        t.join(timeout=120)
+        t.join(timeout=300)  # bounds a hang only; a loaded machine is not a failure
     return errors
 
 
@@ -375,7 +375,7 @@ def test_a_transaction_that_could_fork_is_refused(committed_chain: sa.Engine) ->
         assert not done.wait(0.5), "a second writer ran inside the first one's transaction"
         record(first, principal_or_user_id=2, action="view", patient_id=1, resource_type="patient")
         first.commit()
-    worker.join(timeout=30)
+    worker.join(timeout=300)  # bounds a hang only; a loaded machine is not a failure
     assert done.is_set()
     with Session(engine) as s:
         assert verify_chain(s).ok

@@ -74,7 +74,7 @@ def test_an_event_from_another_process_arrives_through_redis(redis_url: str, mon
         env = {"REDIS_URL": redis_url, "PATH": "/usr/bin:/bin"}
         run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
         assert run.returncode == 0, run.stderr
-        assert arrived.wait(10), "the event published by the other process never arrived"
+        assert arrived.wait(300), "the event published by the other process never arrived"
         assert got[0].origin != events.origin()
         assert got[0].topics == ("clinic:5",)
     finally:
@@ -95,7 +95,7 @@ def test_our_own_events_are_heard_once_even_with_redis(redis_url: str, monkeypat
         done = threading.Event()
         unsubscribe_marker = events.subscribe(lambda e: done.set() if e.name == "marker" else None)
         client.publish(events.CHANNEL, marker.to_json())
-        assert done.wait(10)
+        assert done.wait(300)  # bounds a hang only
         unsubscribe_marker()
         assert [e.event_id for e in got].count(first.event_id) == 1
     finally:

@@ -135,7 +135,7 @@ def test_concurrent_failures_lock_exactly_once(make_lockout: MakeLockout) -> Non
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=30)
+        t.join(timeout=300)  # bounds a hang only; a loaded machine is not a failure
     assert len(results) == 20
     assert results.count(True) == 1
 

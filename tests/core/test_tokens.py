@@ -381,7 +381,7 @@ def test_concurrent_rotation_of_one_token_succeeds_once(
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=60)
+        t.join(timeout=300)  # bounds a hang only; a loaded machine is not a failure
     assert sorted(outcomes) == ["TOKEN_REVOKED", "ok"]
     with Session(engine) as s:
         rows = s.exec(select(RefreshToken).where(RefreshToken.user_id == user_id)).all()

@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from mediconnect.core.db import make_engine
-from mediconnect.dashboards import daily_stats
+from mediconnect.dashboards.kit import daily_stats
 from mediconnect.models import metadata
 from tests.support.databases import alembic_config, downgrade, migrate
 

@@ -86,7 +86,11 @@ def test_events_go_out_after_commit_only(session: Session) -> None:
         appt = _book_ct(w)
         assert [e for e in seen if e.name == "appointment_created"] == []
         session.commit()
-        created = [e for e in sw.wait_for(seen, "appointment_created") if e.ids["appointment_id"] == appt.id]
+        created = [
+            e
+            for e in sw.wait_for(seen, "appointment_created", timeout=300)
+            if e.ids["appointment_id"] == appt.id
+        ]
         assert len(created) == 1
         assert created[0].ids == {
             "appointment_id": appt.id,

@@ -86,7 +86,7 @@ def test_cancel_offers_slot_to_first_waiting_then_accept(session: Session) -> No
             reason="Patient phoned",
         )
         session.commit()
-        offered = sw.wait_for(seen, "waitlist_offered")
+        offered = sw.wait_for(seen, "waitlist_offered", timeout=300)
     finally:
         unsubscribe()
     e1 = session.get(WaitlistEntry, first.id)

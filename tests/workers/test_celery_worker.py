@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# Bounds a hang only: a loaded 2-core machine may take long, and that is not a failure.
+HANG_S = 300.0
 
 
 def test_embedded_mode_runs_tasks_in_process() -> None:
@@ -50,18 +52,23 @@ def test_real_worker_executes_task_over_redis(redis_url: str, tmp_path: Path) ->
     try:
         code = (
             "from workers.celery_app import app; from workers.system import ping;"
-            "assert not app.conf.task_always_eager; r = ping.delay().get(timeout=60);"
+            f"assert not app.conf.task_always_eager; r = ping.delay().get(timeout={HANG_S});"
             "assert r['pong'] and r['database']['ok'], r; print(r['database']['backend'])"
         )
         out = subprocess.run(
-            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=90
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=2 * HANG_S,
         )
         assert out.returncode == 0, out.stderr + (tmp_path / "worker.log").read_text()
         assert out.stdout.strip() in {"sqlite", "postgresql"}
     finally:
         worker.terminate()
         try:
-            worker.wait(timeout=15)
+            worker.wait(timeout=60)
         except subprocess.TimeoutExpired:
             worker.kill()
         log.close()

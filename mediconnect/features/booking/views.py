@@ -9,9 +9,7 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 from mediconnect.features.kit.format import MODALITY_LABELS, money, percent
-
-# BOOKING_HORIZON_DAYS: kept only while features/appointments/detail_state.py imports it from here.
-from mediconnect.services.booking_choices import BOOKING_HORIZON_DAYS, ClinicChoice, ServiceChoice  # noqa: F401
+from mediconnect.services.booking_choices import ClinicChoice, ServiceChoice
 
 
 class ServiceCard(TypedDict):
