@@ -18,7 +18,7 @@ the referral documents. Every route is bearer (``deps.CurrentUser``); the servic
     ``/decline`` -> 200 the entry; ``/leave`` -> 200 the entry, off the list (an offer passes on).
 ``GET  /api/referral-documents/{document_id}`` -> the file, as an attachment, ``nosniff``.
 
-Errors, one scheme: access refusals are the policy's DashboardError (403 DASH_002 / DASH_006,
+Errors, one scheme: access refusals are the policy's AccessDenied (403 DASH_002 / DASH_006,
 404 DASH_005); malformed parameters or bodies are 400 DASH_004; a business refusal from the
 scheduling services is ``{"code": "BOOK_<REASON>", "message": <a sentence>, "detail":
 {"reason": <reason>, "alternatives": [{"start", "end"}]}}`` with 409 when the state of the
@@ -68,7 +68,7 @@ from mediconnect.api.scheduling_models import (
     WaitlistIn,
 )
 from mediconnect.core import policy
-from mediconnect.core.errors import DashboardError, DashErrorCode
+from mediconnect.core.errors import AccessDenied, DashErrorCode
 from mediconnect.core.policy import Action, Principal
 from mediconnect.models.appointments import Appointment
 from mediconnect.models.base import utcnow
@@ -190,7 +190,7 @@ def _patient_id(principal: Principal, given: int | None) -> int:
 
 def _may_write_patients(principal: Principal, what: str) -> None:
     if Action.WRITE not in policy.PATIENT_ACTIONS.get(principal.role, frozenset()):
-        raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not {what}")
+        raise AccessDenied(DashErrorCode.DASH_002, f"role {principal.role.value} may not {what}")
 
 
 def may_book(caller: CurrentUser) -> Caller:

@@ -137,11 +137,7 @@ class DashboardError(ServiceError):
 ACCESS_DENIED_CODES = frozenset({DashErrorCode.DASH_002, DashErrorCode.DASH_006})
 
 
-# TRANSITION (issue 11): a subclass of DashboardError only so that handlers still written as
-# ``except DashboardError`` keep catching refusals while their owners switch them to
-# ``except AccessDenied`` / ``except ServiceError``. Once none is left, derive from
-# ServiceError directly; the wire format (code, status, JSON) does not change.
-class AccessDenied(DashboardError):
+class AccessDenied(ServiceError):
     """The caller may not see or do this: DASH_002 (403, the role never may) or DASH_006 (403,
     not associated with this object). Raised by ``core.policy`` and by services' own checks."""
 

@@ -1,7 +1,7 @@
 """What every administration service shares: the admins-only gate and the audited commit.
 
 ``admin_only`` is the first call of every admin service. A refused call leaves an audit row
-(action ``denied``) in its own committed transaction before ``DashboardError`` (DASH_002) is
+(action ``denied``) in its own committed transaction before ``AccessDenied`` (DASH_002) is
 raised, so whoever probes the admin services by name, through a page handler or otherwise,
 is on the record even though they get nothing.
 
@@ -20,7 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
 from mediconnect.core import audit
-from mediconnect.core.errors import DashboardError
+from mediconnect.core.errors import ServiceError
 from mediconnect.core.permissions import Principal, require_admin
 from mediconnect.services.accounts import InvalidInput
 
@@ -40,7 +40,7 @@ def admin_only(session: Session, *, principal: Principal, resource_type: str, ip
     """Return when ``principal`` is an admin; otherwise audit the refusal and raise DASH_002."""
     try:
         require_admin(principal=principal)
-    except DashboardError as exc:
+    except ServiceError as exc:
         try:
             audit.record(
                 session,

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
 from mediconnect.core import audit, permissions
-from mediconnect.core.errors import DashboardError, DashErrorCode
+from mediconnect.core.errors import AccessDenied, DashboardError, DashErrorCode
 from mediconnect.core.permissions import Action, Principal
 from mediconnect.models.appointments import Appointment, AppointmentStatus, AppointmentStatusChange
 from mediconnect.models.base import utcnow
@@ -143,7 +143,7 @@ def list_appointments(
     """``newest_first`` for looking back (history), else soonest first (the day ahead)."""
     scope = permissions.appointment_scope(principal=principal, action=Action.READ)
     if Action.READ not in permissions.APPOINTMENT_ACTIONS.get(principal.role, frozenset()):
-        raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not read appointments")
+        raise AccessDenied(DashErrorCode.DASH_002, f"role {principal.role.value} may not read appointments")
     if date_from and date_to and date_from > date_to:
         raise DashboardError(DashErrorCode.DASH_004, "date_from is after date_to")
     page, page_size = max(1, page), min(max(1, page_size), MAX_PAGE_SIZE)

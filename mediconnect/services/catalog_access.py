@@ -5,7 +5,7 @@ Services are platform-wide (admins only, ``admin_access.admin_only``). A clinic'
 (hours, closures, rooms, equipment, maintenance, duty roster) is managed by an admin or by
 clinic staff currently assigned to that clinic; doctors may view a clinic's dashboard but not
 change its set-up. Every refusal is audited in its own transaction (as ``admin_only`` does)
-before ``DashboardError`` is raised, so probing by name leaves a record and gets nothing.
+before the refusal is raised, so probing by name leaves a record and gets nothing.
 
 Functions flush; the surface commits (``core.db.session_scope``), and the events queued here
 go out only after that commit.
@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from mediconnect.core import audit, events, policy
-from mediconnect.core.errors import DashboardError
+from mediconnect.core.errors import ServiceError
 from mediconnect.core.permissions import Principal
 from mediconnect.models.clinics import Clinic
 from mediconnect.services.admin_access import AdminFormError
@@ -36,7 +36,7 @@ class CatalogFormError(AdminFormError):
         self.affected = list(affected or [])
 
 
-def _deny(session: Session, principal: Principal, resource_type: str, exc: DashboardError) -> None:
+def _deny(session: Session, principal: Principal, resource_type: str, exc: ServiceError) -> None:
     try:
         audit.record(
             session,
@@ -57,7 +57,7 @@ def managed_clinic(session: Session, *, principal: Principal, clinic_id: int, re
     otherwise audit the refusal and raise it (AccessDenied, or DASH_005 for no such clinic)."""
     try:
         policy.require_clinic_manager(session, principal=principal, clinic_id=clinic_id)
-    except DashboardError as exc:
+    except ServiceError as exc:
         _deny(session, principal, resource_type, exc)
         raise
     clinic = session.get(Clinic, clinic_id)

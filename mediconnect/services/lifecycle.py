@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, col, select
 
 from mediconnect.core import audit, events, permissions
-from mediconnect.core.errors import DashboardError, DashErrorCode
+from mediconnect.core.errors import AccessDenied, DashErrorCode
 from mediconnect.core.permissions import Action, Principal
 from mediconnect.models.appointments import Appointment, AppointmentStatus, AppointmentStatusChange
 from mediconnect.models.base import utcnow
@@ -53,7 +53,7 @@ def _load(session: Session, principal: Principal, appointment_id: int) -> Appoin
 
 def _desk_only(principal: Principal) -> None:
     if principal.role not in DESK_ROLES:
-        raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not run the desk")
+        raise AccessDenied(DashErrorCode.DASH_002, f"role {principal.role.value} may not run the desk")
 
 
 def _day(session: Session, appt: Appointment) -> date:
@@ -189,7 +189,7 @@ def _may_change(principal: Principal, appt: Appointment, reason: str | None, now
     reason = (reason or "").strip()[:300] or None
     if principal.role is Role.PATIENT:
         if principal.patient_id != appt.patient_id:  # require_appointment already says so
-            raise DashboardError(DashErrorCode.DASH_006, "not this patient's appointment")
+            raise AccessDenied(DashErrorCode.DASH_006, "not this patient's appointment")
         if appt.scheduled_start - now < PATIENT_CANCEL_NOTICE:
             raise BookingError(
                 "too_late_to_cancel",
@@ -198,9 +198,7 @@ def _may_change(principal: Principal, appt: Appointment, reason: str | None, now
             )
         return reason
     if principal.role not in DESK_ROLES:
-        raise DashboardError(
-            DashErrorCode.DASH_002, f"role {principal.role.value} may not change appointments"
-        )
+        raise AccessDenied(DashErrorCode.DASH_002, f"role {principal.role.value} may not change appointments")
     return reason
 
 

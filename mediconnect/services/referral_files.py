@@ -28,7 +28,7 @@ from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, col, select
 
 from mediconnect.core import audit, permissions
-from mediconnect.core.errors import DashboardError, DashErrorCode
+from mediconnect.core.errors import AccessDenied, DashboardError, DashErrorCode
 from mediconnect.core.permissions import Action, Principal
 from mediconnect.core.settings import get_settings
 from mediconnect.models.referrals import Referral, ReferralDocument
@@ -184,14 +184,14 @@ def open_referral_document(
     like one the caller may not see, so ids reveal nothing.
     """
     if Action.READ not in permissions.PATIENT_ACTIONS.get(principal.role, frozenset()):
-        raise DashboardError(DashErrorCode.DASH_002, f"role {principal.role.value} may not read referrals")
+        raise AccessDenied(DashErrorCode.DASH_002, f"role {principal.role.value} may not read referrals")
     row = session.exec(
         select(ReferralDocument, Referral)
         .join(Referral, col(Referral.id) == col(ReferralDocument.referral_id))
         .where(col(ReferralDocument.id) == document_id)
     ).first()
     if row is None or row[0].deleted_at is not None or row[1].patient_id is None:
-        raise DashboardError(DashErrorCode.DASH_006, "not associated with this document")
+        raise AccessDenied(DashErrorCode.DASH_006, "not associated with this document")
     doc, referral = row
     patient_id = referral.patient_id
     assert patient_id is not None
@@ -200,7 +200,7 @@ def open_referral_document(
         principal.role is Role.REFERRING_DOCTOR
         and referral.referring_doctor_id != principal.referring_doctor_id
     ):
-        raise DashboardError(DashErrorCode.DASH_006, "not this doctor's referral")
+        raise AccessDenied(DashErrorCode.DASH_006, "not this doctor's referral")
     path = path_of(doc.stored_name)
     if not path.is_file():
         raise DashboardError(DashErrorCode.DASH_003, "the document file is not available")

@@ -67,7 +67,8 @@ def test_access_denied_carries_refusal_codes_only() -> None:
         AccessDenied(DashErrorCode.DASH_005)
 
 
-def test_access_denied_is_still_caught_as_dashboard_error_during_the_move() -> None:
-    # Issue 11 transition: handlers written as ``except DashboardError`` keep catching refusals.
-    with pytest.raises(DashboardError):
+def test_access_denied_is_a_service_error_not_a_dashboard_failure() -> None:
+    # Refusals have their own name; handlers catch AccessDenied or any ServiceError.
+    with pytest.raises(ServiceError):
         raise AccessDenied.not_associated()
+    assert not issubclass(AccessDenied, DashboardError)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from mediconnect.core.errors import DashboardError, DashErrorCode
+from mediconnect.core.errors import AccessDenied, DashErrorCode
 from mediconnect.dashboards import doctor
 from mediconnect.dashboards.kit.schema import wire
 from tests.dashboards import doctor_world
@@ -346,6 +346,6 @@ def test_a_doctor_who_only_consults_owes_no_reports(session: Session, world: Wor
 
 
 def test_unknown_doctor_is_refused(session: Session) -> None:
-    with pytest.raises(DashboardError) as err:
+    with pytest.raises(AccessDenied) as err:
         wire(doctor.build(session=session, doctor_id=987654, now=NOW))
     assert err.value.code is DashErrorCode.DASH_006

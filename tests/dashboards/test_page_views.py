@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from mediconnect.dashboards import clinic, daily_stats, doctor
+from mediconnect.dashboards import clinic, doctor
+from mediconnect.dashboards.kit import daily_stats
 from mediconnect.features.dashboards import clinic_views, doctor_views, refresh
 from tests.dashboards import clinic_world, doctor_world
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from mediconnect.core import audit
-from mediconnect.core.errors import DashboardError
+from mediconnect.core.errors import AccessDenied, DashboardError, ServiceError
 from mediconnect.core.permissions import Principal, principal_for
 from mediconnect.dashboards import service
 from mediconnect.dashboards.kit import cache as dcache
@@ -70,7 +70,7 @@ def code_of(call: Callable[[], object]) -> str | None:
     """
     try:
         call()
-    except DashboardError as exc:
+    except ServiceError as exc:
         return exc.code.code
     except ImportError as exc:
         assert "mediconnect.dashboards" in str(exc), exc

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from mediconnect.core import audit
-from mediconnect.core.errors import DashboardError, DashErrorCode
+from mediconnect.core.errors import AccessDenied, DashErrorCode
 from mediconnect.core.permissions import Principal, principal_for
 from mediconnect.models.audit import AuditLog
 from mediconnect.models.users import Role
@@ -81,7 +81,7 @@ def test_non_admins_get_nothing_and_are_recorded(session: Session, role: Role) -
         lambda: audit_search.verify(session=session, principal=caller),
     ]
     for call in calls:
-        with pytest.raises(DashboardError) as info:
+        with pytest.raises(AccessDenied) as info:
             call()
         assert info.value.code is DashErrorCode.DASH_002
     denied = session.exec(

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, col, select
 
-from mediconnect.core.errors import DashboardError
+from mediconnect.core.errors import AccessDenied
 from mediconnect.models.audit import AuditLog
 from mediconnect.models.billing import ClaimStatus, InvoiceLine, InvoiceStatus
 from mediconnect.models.users import Role
@@ -148,7 +148,7 @@ def test_payment_summary_who_may(session: Session) -> None:
         (factories.user(session, Role.ANALYTICS_STAFF), "DASH_002"),
     ]
     for user, code in refused:
-        with pytest.raises(DashboardError) as err:
+        with pytest.raises(AccessDenied) as err:
             billing.payment_summary(
                 session=session, principal=bw.principal(session, user), appointment_id=appt.id
             )
@@ -159,7 +159,7 @@ def test_payment_summary_who_may(session: Session) -> None:
     admin = bw.principal(session, w.admin_user)
     none = billing.payment_summary(session=session, principal=admin, appointment_id=bare.id)
     assert none["status"] == "not_invoiced" and none["invoice_id"] is None and none["price"] == "1250.00"
-    with pytest.raises(DashboardError):
+    with pytest.raises(AccessDenied):
         billing.payment_summary(
             session=session, principal=bw.principal(session, w.patient_user), appointment_id=10**9
         )
@@ -207,7 +207,7 @@ def test_list_invoices_scope_overdue_and_ageing(session: Session) -> None:
     with pytest.raises(BillingError):
         billing.list_invoices(session=session, principal=staff, page=0)
     for user in (w.patient_user, w.desk_user):
-        with pytest.raises(DashboardError):
+        with pytest.raises(AccessDenied):
             billing.list_invoices(session=session, principal=bw.principal(session, user))
 
 
@@ -219,7 +219,7 @@ def test_get_invoice(session: Session) -> None:
         got = billing.get_invoice(session=session, principal=bw.principal(session, who), invoice_id=inv.id)
         assert got["number"] == inv.number and got["shortfall"] == "250.00" and got["balance"] == "450.00"
     for user in (w.other_user, w.other_billing_user):
-        with pytest.raises(DashboardError):
+        with pytest.raises(AccessDenied):
             billing.get_invoice(session=session, principal=bw.principal(session, user), invoice_id=inv.id)
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, select
 
-from mediconnect.core.errors import DashboardError
+from mediconnect.core.errors import AccessDenied
 from mediconnect.models.audit import AuditLog
 from mediconnect.services import billing_views, claims, claims_views, payments
 from tests.services import billing_world as bw
@@ -65,7 +65,7 @@ def test_list_is_scoped_searchable_and_totalled(session: Session) -> None:
     assert [p["amount"] for p in own["items"][0]["payments"]] == ["150.00"]
     assert own["items"][0]["payments"][0]["receipt_number"]
     # Clinic staff and analysts do not list invoices.
-    with pytest.raises(DashboardError) as refused:
+    with pytest.raises(AccessDenied) as refused:
         _views(session, w.desk_user)
     assert refused.value.code.code == "DASH_002"
     # Every list is on the record.
@@ -104,7 +104,7 @@ def test_invoice_detail_has_lines_refunds_and_what_is_refundable(session: Sessio
     )
     assert desk["number"] == inv.number
     for outsider in (w.other_desk_user, w.other_billing_user):
-        with pytest.raises(DashboardError):
+        with pytest.raises(AccessDenied):
             billing_views.invoice_detail(
                 session=session, principal=bw.principal(session, outsider), invoice_id=inv.id
             )
@@ -130,5 +130,5 @@ def test_claims_list_counts_and_totals_in_scope(session: Session) -> None:
 
     other = claims_views.list_claims(session=session, principal=bw.principal(session, w.other_billing_user))
     assert other["total"] == 0
-    with pytest.raises(DashboardError):
+    with pytest.raises(AccessDenied):
         claims_views.list_claims(session=session, principal=bw.principal(session, w.patient_user))

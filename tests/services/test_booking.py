@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from mediconnect.core import events
-from mediconnect.core.errors import DashboardError
+from mediconnect.core.errors import AccessDenied
 from mediconnect.models.appointments import (
     Appointment,
     AppointmentStatus,
@@ -140,12 +140,12 @@ def test_refusals(session: Session) -> None:
         _book_ct(w, start=sw.local(w.day, 9).replace(tzinfo=None))
     assert e.value.code == "invalid_time"
     # Patients book for themselves only.
-    with pytest.raises(DashboardError):
+    with pytest.raises(AccessDenied):
         _book_ct(w, patient_id=w.other_patient.id)
     # Staff of another clinic may not book here.
     other = factories.clinic(session)
     outsider = factories.staff(session, factories.Role.CLINIC_STAFF, clinics=(other,))
-    with pytest.raises((DashboardError, BookingError)):
+    with pytest.raises((AccessDenied, BookingError)):
         _book_ct(w, principal=w.principal(outsider))
     assert session.exec(select(Appointment).where(Appointment.clinic_id == w.clinic.id)).all() == []
 

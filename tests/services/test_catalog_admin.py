@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from mediconnect.core import events
-from mediconnect.core.errors import DashboardError
+from mediconnect.core.errors import AccessDenied
 from mediconnect.core.permissions import Principal, principal_for
 from mediconnect.models.appointments import Appointment, AppointmentStatus
 from mediconnect.models.audit import AuditLog
@@ -156,7 +156,7 @@ def test_only_admins_touch_services_and_refusals_are_audited(session: Session, w
         ),
         lambda: catalog_admin.deactivate_service(session=session, principal=world[role], service_id=svc.id),
     ):
-        with pytest.raises(DashboardError) as err:
+        with pytest.raises(AccessDenied) as err:
             call()
         assert err.value.code.code == "DASH_002"
     session.expire_all()
@@ -175,16 +175,16 @@ def test_clinic_managers_are_admins_and_that_clinics_staff(session: Session, wor
         if role in ok:
             assert call() == []
         else:
-            with pytest.raises(DashboardError) as err:
+            with pytest.raises(AccessDenied) as err:
                 call()
             assert err.value.code.code in ("DASH_002", "DASH_006")
     assert [c["id"] for c in clinic_setup.manageable_clinics(session=session, principal=world["staff"])] == [
         here.id
     ]
     assert len(clinic_setup.manageable_clinics(session=session, principal=world["admin"])) >= 2
-    with pytest.raises(DashboardError):
+    with pytest.raises(AccessDenied):
         clinic_setup.manageable_clinics(session=session, principal=world["doctor"])
-    with pytest.raises(DashboardError) as err:
+    with pytest.raises(AccessDenied) as err:
         clinic_resources.add_room(
             session=session,
             principal=world["other_staff"],
@@ -242,7 +242,7 @@ def test_opening_hours_and_closures(session: Session, world, received) -> None: 
         FUTURE.isoformat()
     ]
     # Another clinic's staff cannot remove it, even naming its id.
-    with pytest.raises(DashboardError):
+    with pytest.raises(AccessDenied):
         clinic_setup.remove_closure(
             session=session, principal=world["other_staff"], clinic_id=here.id, closure_id=closure["id"]
         )
@@ -388,7 +388,7 @@ def test_maintenance_validation_and_scope(session: Session, world) -> None:  # t
     with pytest.raises(CatalogFormError) as err:
         maintenance.add_maintenance(session=session, principal=staff, clinic_id=here.id, form=form)
     assert set(err.value.errors) == {"title", "target", "ends_time"}
-    with pytest.raises(DashboardError):
+    with pytest.raises(AccessDenied):
         maintenance.add_maintenance(session=session, principal=world["patient"], clinic_id=here.id, form=form)
     ok = maintenance.add_maintenance(
         session=session,
@@ -457,7 +457,7 @@ def test_shifts(session: Session, world, received) -> None:  # type: ignore[no-u
     session.commit()
     days = sorted({e.ids["day"] for e in received if e.name == "schedule_changed"})
     assert days == [FUTURE.isoformat(), (FUTURE + timedelta(days=1)).isoformat()]
-    with pytest.raises(DashboardError):
+    with pytest.raises(AccessDenied):
         rosters.cancel_shift(
             session=session, principal=world["other_staff"], clinic_id=here.id, shift_id=shift_id
         )

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from mediconnect.core import events
-from mediconnect.core.errors import DashboardError
+from mediconnect.core.errors import AccessDenied
 from mediconnect.models.audit import AuditLog
 from mediconnect.models.billing import ClaimStatus, Invoice, InvoiceStatus, PaymentMethod, PaymentStatus
 from mediconnect.models.patients import MembershipStatus
@@ -166,19 +166,19 @@ def test_who_may_claim(session: Session) -> None:
         (w.patient_user, "DASH_002"),
         (w.other_billing_user, "DASH_006"),
     ]:
-        with pytest.raises(DashboardError) as err:
+        with pytest.raises(AccessDenied) as err:
             claims.submit_claim(session=session, principal=bw.principal(session, user), invoice_id=inv_id)
         assert err.value.code.value.code == code
     admin = bw.principal(session, w.admin_user)
     claim = claims.submit_claim(session=session, principal=admin, invoice_id=inv_id)
     assert claim.id is not None
-    with pytest.raises(DashboardError):
+    with pytest.raises(AccessDenied):
         claims.decide_claim(
             session=session,
             principal=bw.principal(session, w.other_billing_user),
             claim_id=claim.id,
             approved_amount="1",
         )
-    with pytest.raises(DashboardError):
+    with pytest.raises(AccessDenied):
         claims.decide_claim(session=session, principal=admin, claim_id=10**9, approved_amount="1")
     assert claim.status is ClaimStatus.SUBMITTED

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from mediconnect.core import events
-from mediconnect.core.errors import DashboardError
+from mediconnect.core.errors import AccessDenied
 from mediconnect.models.appointments import Appointment, AppointmentStatus, AppointmentStatusChange
 from mediconnect.models.billing import Invoice
 from mediconnect.models.users import Role
@@ -79,16 +79,16 @@ def test_invalid_transitions_and_roles(session: Session) -> None:
     with pytest.raises(BookingError) as e:
         lifecycle.start(session=session, principal=desk, appointment_id=appt.id)
     assert e.value.code == "invalid_transition"
-    with pytest.raises(DashboardError) as d:  # a patient cannot check themselves in
+    with pytest.raises(AccessDenied) as d:  # a patient cannot check themselves in
         lifecycle.check_in(session=session, principal=w.principal(w.patient_user), appointment_id=appt.id)
     assert d.value.code.code == "DASH_002"
-    with pytest.raises(DashboardError):  # nor touch someone else's appointment
+    with pytest.raises(AccessDenied):  # nor touch someone else's appointment
         lifecycle.cancel(session=session, principal=w.principal(w.other_patient_user), appointment_id=appt.id)
     other_clinic_staff = factories.staff(session, Role.CLINIC_STAFF, clinics=(factories.clinic(session),))
-    with pytest.raises(DashboardError):
+    with pytest.raises(AccessDenied):
         lifecycle.confirm(session=session, principal=w.principal(other_clinic_staff), appointment_id=appt.id)
     analyst = factories.user(session, Role.ANALYTICS_STAFF)
-    with pytest.raises(DashboardError):
+    with pytest.raises(AccessDenied):
         lifecycle.confirm(session=session, principal=w.principal(analyst), appointment_id=appt.id)
     # no-show only once the start time has passed
     with pytest.raises(BookingError) as e:
@@ -188,7 +188,7 @@ def test_lists_detail_and_queue(session: Session) -> None:
         session=session, principal=w.principal(w.staff_user), patient_query=w.other_patient.last_name
     )
     assert [r.id for r in found.rows] == [theirs.id]
-    with pytest.raises(DashboardError):
+    with pytest.raises(AccessDenied):
         appointments_query.get_appointment(
             session=session, principal=w.principal(w.patient_user), appointment_id=theirs.id
         )
@@ -199,7 +199,7 @@ def test_lists_detail_and_queue(session: Session) -> None:
     queue = appointments_query.day_queue(session=session, principal=desk, clinic_id=w.clinic.id, day=w.day)
     assert [(q.id, q.status) for q in queue] == [(mine.id, "checked_in"), (theirs.id, "booked")]
     assert queue[0].waiting_minutes == 0 and queue[1].waiting_minutes is None
-    with pytest.raises(DashboardError):
+    with pytest.raises(AccessDenied):
         appointments_query.day_queue(
             session=session, principal=w.principal(w.patient_user), clinic_id=w.clinic.id, day=w.day
         )

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from mediconnect.core import events
-from mediconnect.core.errors import DashboardError
+from mediconnect.core.errors import AccessDenied
 from mediconnect.models.audit import AuditLog
 from mediconnect.models.billing import Invoice, InvoiceStatus, Payment, PaymentMethod, PaymentStatus, Refund
 from mediconnect.services import payments
@@ -139,7 +139,7 @@ def test_refund_who_may(session: Session) -> None:
     pay = _pay(session, w, inv, "100.00")
     assert pay.id is not None
     for user in (w.desk_user, w.patient_user, w.other_billing_user):
-        with pytest.raises(DashboardError):
+        with pytest.raises(AccessDenied):
             payments.refund(
                 session=session,
                 principal=bw.principal(session, user),
@@ -149,7 +149,7 @@ def test_refund_who_may(session: Session) -> None:
             )
     admin = bw.principal(session, w.admin_user)
     payments.refund(session=session, principal=admin, payment_id=pay.id, amount="1", reason="Rounding")
-    with pytest.raises(DashboardError):
+    with pytest.raises(AccessDenied):
         payments.refund(session=session, principal=admin, payment_id=10**9, amount="1", reason="x")
 
 
@@ -193,7 +193,7 @@ def test_who_may_take_payments(session: Session) -> None:
         (w.other_desk_user, "DASH_006"),
         (w.other_billing_user, "DASH_006"),
     ]:
-        with pytest.raises(DashboardError) as err:
+        with pytest.raises(AccessDenied) as err:
             payments.record_payment(
                 session=session,
                 principal=bw.principal(session, user),
@@ -202,7 +202,7 @@ def test_who_may_take_payments(session: Session) -> None:
                 method="cash",
             )
         assert err.value.code.value.code == code
-    with pytest.raises(DashboardError):
+    with pytest.raises(AccessDenied):
         payments.record_payment(
             session=session,
             principal=bw.principal(session, w.desk_user),
@@ -234,7 +234,7 @@ def test_receipt(session: Session) -> None:
         select(AuditLog).where(AuditLog.resource_type == "receipt", AuditLog.user_id == w.patient_user.id)
     ).first()
     for user in (w.other_user, w.other_desk_user):
-        with pytest.raises(DashboardError):
+        with pytest.raises(AccessDenied):
             payments.receipt(session=session, principal=bw.principal(session, user), payment_id=pay.id)
 
 

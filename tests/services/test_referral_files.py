@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from mediconnect.core.errors import DashboardError
+from mediconnect.core.errors import AccessDenied
 from mediconnect.models.audit import AuditLog
 from mediconnect.models.referrals import Referral, ReferralDocument
 from mediconnect.models.users import Role
@@ -120,9 +120,9 @@ def test_open_referral_document_is_authorised_and_audited(session: Session) -> N
     outsider = factories.staff(session, Role.CLINIC_STAFF, clinics=(factories.clinic(session),))
     analyst = factories.user(session, Role.ANALYTICS_STAFF)
     for user in (w.other_patient_user, other_rd_user, outsider, analyst):
-        with pytest.raises(DashboardError):
+        with pytest.raises(AccessDenied):
             open_referral_document(session=session, principal=w.principal(user), document_id=doc.id)
-    with pytest.raises(DashboardError) as e:
+    with pytest.raises(AccessDenied) as e:
         open_referral_document(
             session=session, principal=w.principal(w.patient_user), document_id=doc.id + 999
         )

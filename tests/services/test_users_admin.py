@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, func, select
 
-from mediconnect.core.errors import AuthError, DashboardError, DashErrorCode
+from mediconnect.core.errors import AccessDenied, AuthError, DashErrorCode
 from mediconnect.core.permissions import Principal, principal_for
 from mediconnect.core.settings import get_settings
 from mediconnect.core.tokens import authenticate_access, issue_tokens
@@ -104,7 +104,7 @@ def test_every_non_admin_is_refused_everything_and_each_refusal_is_audited(
     users_before = session.exec(select(func.count()).select_from(User)).one()
     for name, call in _calls(target.id or 0, clinic.id or 0).items():
         denied_before = len(audit_rows(session, "denied"))
-        with pytest.raises(DashboardError) as info:
+        with pytest.raises(AccessDenied) as info:
             call(session, caller)
         assert info.value.code is DashErrorCode.DASH_002, name
         denied = audit_rows(session, "denied")

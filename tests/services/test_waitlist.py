@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session
 
 from mediconnect.core import events
-from mediconnect.core.errors import DashboardError
+from mediconnect.core.errors import AccessDenied
 from mediconnect.models.appointments import Appointment, WaitlistEntry, WaitlistStatus
 from mediconnect.services import lifecycle, waitlist
 from mediconnect.services.booking import BookingError, book
@@ -157,7 +157,7 @@ def test_leaving_the_list_passes_a_held_offer_on(session: Session) -> None:
     booked = _fill_morning(w)
     first = _join(w, w.patient_user, w.patient)
     second = _join(w, w.other_patient_user, w.other_patient)
-    with pytest.raises(DashboardError):  # not someone else's entry
+    with pytest.raises(AccessDenied):  # not someone else's entry
         waitlist.leave(session=session, principal=w.principal(w.other_patient_user), entry_id=first.id)
 
     lifecycle.cancel(

@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from mediconnect.core.errors import DashboardError, DashErrorCode
+from mediconnect.core.errors import AccessDenied, DashErrorCode
 from mediconnect.dashboards.kit.calendar import LocalCalendar
 from mediconnect.dashboards.kit.conventions import zone
 from mediconnect.models.clinics import Clinic
@@ -64,7 +64,7 @@ def load(session: Session, doctor_id: int, now: datetime) -> DoctorContext:
     doctor = session.get(Doctor, doctor_id)
     user = session.get(User, doctor.user_id) if doctor is not None and doctor.user_id else None
     if doctor is None or user is None:
-        raise DashboardError(DashErrorCode.DASH_006, f"no doctor {doctor_id}")
+        raise AccessDenied(DashErrorCode.DASH_006, f"no doctor {doctor_id}")
     tz = _home_zone(session, doctor_id)
     return DoctorContext(
         session=session,
