@@ -18,7 +18,7 @@ from typing import Any
 from sqlmodel import Session
 
 from mediconnect.core import events
-from mediconnect.core.permissions import Principal
+from mediconnect.core.policy import Principal
 from mediconnect.services import availability, booking, lifecycle
 from tests.support.hostile_client import HostileClient
 

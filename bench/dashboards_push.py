@@ -68,7 +68,7 @@ def check_in(engine: sa.Engine, admin_id: int, appointment_id: int) -> float:
     from sqlmodel import Session
 
     from mediconnect.core import events
-    from mediconnect.core.permissions import principal_for
+    from mediconnect.core.policy import principal_for
     from mediconnect.models.users import User
     from mediconnect.services import lifecycle
 

@@ -30,10 +30,10 @@ from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 
 from mediconnect.api import deps
-from mediconnect.core import events, permissions, tokens
+from mediconnect.core import events, policy, tokens
 from mediconnect.core.errors import AuthError, DashboardError, DashErrorCode, ServiceError
 from mediconnect.core.events import DomainEvent
-from mediconnect.core.permissions import DashboardType, Principal
+from mediconnect.core.policy import DashboardType, Principal
 from mediconnect.dashboards import service
 from mediconnect.dashboards.clinic.schema import ClinicDashboard
 from mediconnect.dashboards.doctor.schema import DoctorDashboard
@@ -189,11 +189,11 @@ def close_code(exc: ServiceError) -> int:
 
 
 def check_access(session: Session, principal: Principal, kind: str, object_id: int) -> None:
-    """The service's own checks (``core.permissions``), without building anything."""
+    """The service's own checks (``core.policy``), without building anything."""
     if kind == DashboardType.CLINIC.value:
-        permissions.require_clinic_dashboard(session, principal=principal, clinic_id=object_id)
+        policy.require_clinic_dashboard(session, principal=principal, clinic_id=object_id)
     else:
-        permissions.doctor_for_dashboard(session, principal=principal, doctor_id=object_id)
+        policy.doctor_for_dashboard(session, principal=principal, doctor_id=object_id)
 
 
 def recompute(
@@ -210,7 +210,7 @@ def recompute(
             try:
                 user = tokens.authenticate_access(session, token=w.token)
                 if user.id not in principals:
-                    principals[w.user_id] = permissions.principal_for(session, user=user)
+                    principals[w.user_id] = policy.principal_for(session, user=user)
                 check_access(session, principals[w.user_id], kind, object_id)
                 principal = principal or principals[w.user_id]
             except AuthError as exc:

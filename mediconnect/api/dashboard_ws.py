@@ -44,9 +44,9 @@ from mediconnect.api.dashboards import available_detail
 from mediconnect.api.deps import MAX_TOKEN_LENGTH, authenticate_token
 from mediconnect.api.fields import MAX_ID
 from mediconnect.api.routing import api_router
-from mediconnect.core import permissions, rate_limit, tokens
+from mediconnect.core import policy, rate_limit, tokens
 from mediconnect.core.errors import AuthError, AuthErrorCode, DashboardError, DashErrorCode, ServiceError
-from mediconnect.core.permissions import DashboardType, Principal
+from mediconnect.core.policy import DashboardType, Principal
 from mediconnect.dashboards import service
 from mediconnect.dashboards.service import DashboardResult
 
@@ -83,7 +83,7 @@ def _id(ws: WebSocket, name: str) -> int | None:
 
 def admit(kind: str, principal: Principal, wanted: int | None) -> int:
     """Before the handshake completes: the rate limit and the access check (the service's own,
-    ``core.permissions``). Returns the clinic or doctor id the socket will watch."""
+    ``core.policy``). Returns the clinic or doctor id the socket will watch."""
     if kind == DashboardType.CLINIC.value and wanted is None:
         raise DashboardError(DashErrorCode.DASH_004, "clinic_id is required")
     rate_limit.check(principal.user_id)
@@ -92,7 +92,7 @@ def admit(kind: str, principal: Principal, wanted: int | None) -> int:
             assert wanted is not None
             check_access(session, principal, kind, wanted)
             return wanted
-        doctor_id, _user_id = permissions.doctor_for_dashboard(session, principal=principal, doctor_id=wanted)
+        doctor_id, _user_id = policy.doctor_for_dashboard(session, principal=principal, doctor_id=wanted)
         return doctor_id
 
 

@@ -40,9 +40,9 @@ from mediconnect.api.deps import CurrentUser, SessionDep
 from mediconnect.api.errors import NO_STORE, ErrorBody, dash_004
 from mediconnect.api.fields import MAX_ID
 from mediconnect.api.routing import ApiRoute, Handler, api_router
-from mediconnect.core import permissions, rate_limit
+from mediconnect.core import policy, rate_limit
 from mediconnect.core.errors import DashboardError, DashErrorCode, ServiceError
-from mediconnect.core.permissions import DashboardType
+from mediconnect.core.policy import DashboardType
 from mediconnect.dashboards import service
 from mediconnect.dashboards.clinic.schema import ClinicDashboard
 from mediconnect.dashboards.doctor import analytics
@@ -334,6 +334,6 @@ def clinic_dashboard_route(
 ) -> Response:
     if not clinic_id.isdigit() or len(clinic_id) > 12 or int(clinic_id) > MAX_ID:
         # Not a clinic id at all: the role is checked first (DASH_002), then DASH_005.
-        permissions.require_dashboard(principal=caller.principal, dashboard_type=DashboardType.CLINIC)
+        policy.require_dashboard(principal=caller.principal, dashboard_type=DashboardType.CLINIC)
         raise DashboardError(DashErrorCode.DASH_005, "a clinic id is a positive integer")
     return serve("clinic", caller, session, cache_control, pragma, clinic_id=int(clinic_id))

@@ -14,8 +14,8 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from mediconnect.core import permissions
-from mediconnect.core.permissions import Principal
+from mediconnect.core import policy
+from mediconnect.core.policy import Principal
 from mediconnect.dashboards import clinic, doctor
 from mediconnect.dashboards.clinic.schema import ClinicDashboard
 from mediconnect.dashboards.doctor import analytics
@@ -59,15 +59,13 @@ class Dashboard:
 
 
 def _doctor_target(session: Session, principal: Principal, ask: Ask) -> Target:
-    doctor_id, user_id = permissions.doctor_for_dashboard(
-        session, principal=principal, doctor_id=ask.doctor_id
-    )
+    doctor_id, user_id = policy.doctor_for_dashboard(session, principal=principal, doctor_id=ask.doctor_id)
     return Target(doctor_id, user_id)
 
 
 def _clinic_target(session: Session, principal: Principal, ask: Ask) -> Target:
     assert ask.clinic_id is not None, "the clinic dashboard needs a clinic_id"
-    permissions.require_clinic_dashboard(session, principal=principal, clinic_id=ask.clinic_id)
+    policy.require_clinic_dashboard(session, principal=principal, clinic_id=ask.clinic_id)
     return Target(ask.clinic_id)
 
 

@@ -22,7 +22,7 @@ from sqlmodel import Session
 from mediconnect.core import audit
 from mediconnect.core.audit import AuditAction
 from mediconnect.core.errors import DashboardError, DashErrorCode
-from mediconnect.core.permissions import Principal
+from mediconnect.core.policy import Principal
 from mediconnect.core.settings import get_settings
 from mediconnect.dashboards.kit import cache as dcache
 from mediconnect.dashboards.kit.guard import database_errors, run_bounded

@@ -21,7 +21,7 @@ from sqlmodel import Session, col
 
 from mediconnect.core import audit
 from mediconnect.core.errors import ServiceError
-from mediconnect.core.permissions import Principal, require_admin
+from mediconnect.core.policy import Principal, require_admin
 from mediconnect.services.accounts import InvalidInput
 
 T = TypeVar("T")
@@ -97,7 +97,7 @@ def today() -> date:
 
 
 def in_force(starts: Any, ends: Any, on: date) -> ColumnElement[bool]:
-    """An association that applies on ``on`` (the rule core.permissions.principal_for uses)."""
+    """An association that applies on ``on`` (the rule core.policy.principal_for uses)."""
     return sa.and_(
         sa.or_(col(starts).is_(None), col(starts) <= on),
         sa.or_(col(ends).is_(None), col(ends) >= on),

@@ -1,6 +1,6 @@
 """Where staff work, as an admin assigns it: a doctor's clinic affiliations (role, primary), a
 staff member's clinic assignments (staff role), and the doctors whose accounts a billing clerk
-works on. These associations are what ``core.permissions.principal_for`` reads, so each change
+works on. These associations are what ``core.policy.principal_for`` reads, so each change
 moves what that person may see from their next request on.
 
 Removing an association ends it (``ended_on``/``ends_on`` = yesterday) rather than deleting
@@ -16,7 +16,7 @@ from typing import TypedDict
 
 from sqlmodel import Session, col, select
 
-from mediconnect.core.permissions import Principal
+from mediconnect.core.policy import Principal
 from mediconnect.models.clinics import Clinic
 from mediconnect.models.staff import (
     AffiliationRole,

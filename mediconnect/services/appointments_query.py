@@ -18,9 +18,9 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
-from mediconnect.core import audit, permissions
+from mediconnect.core import audit, policy
 from mediconnect.core.errors import AccessDenied, DashboardError, DashErrorCode
-from mediconnect.core.permissions import Action, Principal
+from mediconnect.core.policy import Action, Principal
 from mediconnect.models.appointments import Appointment, AppointmentStatus, AppointmentStatusChange
 from mediconnect.models.base import utcnow
 from mediconnect.models.catalog import Service
@@ -141,8 +141,8 @@ def list_appointments(
     newest_first: bool = False,
 ) -> AppointmentPage:
     """``newest_first`` for looking back (history), else soonest first (the day ahead)."""
-    scope = permissions.appointment_scope(principal=principal, action=Action.READ)
-    if Action.READ not in permissions.APPOINTMENT_ACTIONS.get(principal.role, frozenset()):
+    scope = policy.appointment_scope(principal=principal, action=Action.READ)
+    if Action.READ not in policy.APPOINTMENT_ACTIONS.get(principal.role, frozenset()):
         raise AccessDenied(DashErrorCode.DASH_002, f"role {principal.role.value} may not read appointments")
     if date_from and date_to and date_from > date_to:
         raise DashboardError(DashErrorCode.DASH_004, "date_from is after date_to")
@@ -203,7 +203,7 @@ def list_appointments(
 
 
 def get_appointment(*, session: Session, principal: Principal, appointment_id: int) -> AppointmentDetail:
-    permissions.require_appointment(
+    policy.require_appointment(
         session, principal=principal, appointment_id=appointment_id, action=Action.READ
     )
     a, p, c, _s, dn, _room = session.execute(_base_query().where(col(Appointment.id) == appointment_id)).one()
@@ -239,7 +239,7 @@ def get_appointment(*, session: Session, principal: Principal, appointment_id: i
 def day_queue(
     *, session: Session, principal: Principal, clinic_id: int, day: date, now: datetime | None = None
 ) -> list[QueueRow]:
-    permissions.require_clinic(session, principal=principal, clinic_id=clinic_id)
+    policy.require_clinic(session, principal=principal, clinic_id=clinic_id)
     now = now or utcnow()
     zone = _zone(session, clinic_id)
     rows = session.execute(

@@ -23,7 +23,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from mediconnect.core import audit
-from mediconnect.core.permissions import Principal
+from mediconnect.core.policy import Principal
 from mediconnect.models.audit import AuditLog
 from mediconnect.models.users import User
 from mediconnect.services.accounts import InvalidInput

@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from mediconnect.core import audit, events, permissions
+from mediconnect.core import audit, events, policy
 from mediconnect.core.errors import AccessDenied, DashErrorCode
-from mediconnect.core.permissions import Action, Principal
+from mediconnect.core.policy import Action, Principal
 from mediconnect.models.appointments import Appointment
 from mediconnect.models.base import utcnow
 from mediconnect.models.billing import Invoice, InvoiceLine, InvoiceStatus
@@ -172,7 +172,7 @@ def quote_for(
         if principal.patient_id is None:
             raise BillingError("patient_required", "Say which patient the quote is for.", field="patient_id")
         patient_id = principal.patient_id
-    permissions.require_patient(session, principal=principal, patient_id=patient_id, action=Action.READ)
+    policy.require_patient(session, principal=principal, patient_id=patient_id, action=Action.READ)
     if service_id is None:
         raise BillingError("service_required", "Choose the service to quote.", field="service_id")
     try:
@@ -234,7 +234,7 @@ def _authorisation(session: Session, invoice: Invoice, service_id: int | None) -
 
 def payment_summary(*, session: Session, principal: Principal, appointment_id: int) -> dict[str, Any]:
     """What the payment-summary page shows for an appointment: the invoice's numbers. Audited."""
-    permissions.require_payment_summary(session, principal=principal, appointment_id=appointment_id)
+    policy.require_payment_summary(session, principal=principal, appointment_id=appointment_id)
     invoice = session.exec(select(Invoice).where(Invoice.appointment_id == appointment_id)).first()
     appointment = session.get(Appointment, appointment_id)
     assert appointment is not None
@@ -294,7 +294,7 @@ def payment_summary(*, session: Session, principal: Principal, appointment_id: i
 def get_invoice(*, session: Session, principal: Principal, invoice_id: int) -> dict[str, Any]:
     """One invoice with its claim and payments (the invoice's readers: billing staff, admin, the
     patient, the doctor it names). The desk sees the same numbers through payment_summary. Audited."""
-    permissions.require_invoice(session, principal=principal, invoice_id=invoice_id, action=Action.READ)
+    policy.require_invoice(session, principal=principal, invoice_id=invoice_id, action=Action.READ)
     invoice = session.get(Invoice, invoice_id)
     assert invoice is not None
     data = invoice_json(session, invoice=invoice, today=_today(session, invoice))

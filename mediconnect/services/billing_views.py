@@ -17,9 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from mediconnect.core import audit, permissions
+from mediconnect.core import audit, policy
 from mediconnect.core.errors import AccessDenied, DashErrorCode
-from mediconnect.core.permissions import Action, Principal
+from mediconnect.core.policy import Action, Principal
 from mediconnect.models.base import utcnow
 from mediconnect.models.billing import (
     ClaimStatus,
@@ -75,7 +75,7 @@ def billing_clinics(*, session: Session, principal: Principal) -> list[dict[str,
     """The clinics whose invoices the caller may list (for the clinic filter)."""
     if principal.role not in LIST_ROLES:
         raise AccessDenied(DashErrorCode.DASH_002, f"role {principal.role.value} may not list invoices")
-    ids = sa.select(col(Invoice.clinic_id)).where(permissions.invoice_scope(principal=principal)).distinct()
+    ids = sa.select(col(Invoice.clinic_id)).where(policy.invoice_scope(principal=principal)).distinct()
     rows = session.exec(select(Clinic).where(col(Clinic.id).in_(ids)).order_by(col(Clinic.name))).all()
     return [{"clinic_id": c.id, "name": c.name} for c in rows]
 
@@ -101,7 +101,7 @@ def list_invoices(
         raise AccessDenied(DashErrorCode.DASH_002, f"role {principal.role.value} may not list invoices")
     page, size = page_bounds(page, page_size)
     today = today or datetime.now(UTC).date()
-    where: list[sa.ColumnElement[bool]] = [permissions.invoice_scope(principal=principal, action=Action.READ)]
+    where: list[sa.ColumnElement[bool]] = [policy.invoice_scope(principal=principal, action=Action.READ)]
     if status:
         try:
             where.append(col(Invoice.status) == InvoiceStatus(status))
@@ -272,7 +272,7 @@ def invoice_detail(*, session: Session, principal: Principal, invoice_id: int) -
     names, every line, refunds, what each payment can still refund, and whether a claim can
     be submitted now. For the invoice's readers and the desk of its clinic, which takes
     payments there (``require_invoice``, as receipts). Audited."""
-    permissions.require_invoice(session, principal=principal, invoice_id=invoice_id, action=Action.READ)
+    policy.require_invoice(session, principal=principal, invoice_id=invoice_id, action=Action.READ)
     invoice = session.get(Invoice, invoice_id)
     assert invoice is not None
     data = invoice_json(

@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from mediconnect.core import audit, events, policy
 from mediconnect.core.errors import ServiceError
-from mediconnect.core.permissions import Principal
+from mediconnect.core.policy import Principal
 from mediconnect.models.clinics import Clinic
 from mediconnect.services.admin_access import AdminFormError
 from mediconnect.services.zones import clinic_zone

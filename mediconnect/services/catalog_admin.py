@@ -15,7 +15,7 @@ from typing import Any, TypedDict
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from mediconnect.core.permissions import Principal
+from mediconnect.core.policy import Principal
 from mediconnect.models.catalog import Service, ServiceCategory
 from mediconnect.models.clinics import Clinic, Modality, RoomType
 from mediconnect.services.admin_access import admin_only

@@ -15,9 +15,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from mediconnect.core import audit, events, permissions
+from mediconnect.core import audit, events, policy
 from mediconnect.core.errors import AccessDenied, DashErrorCode
-from mediconnect.core.permissions import Action, Principal
+from mediconnect.core.policy import Action, Principal
 from mediconnect.models.base import utcnow
 from mediconnect.models.billing import (
     Claim,
@@ -45,14 +45,14 @@ PAYABLE = (ClaimStatus.APPROVED, ClaimStatus.PARTIALLY_APPROVED)
 
 
 def _invoice_for_billing(session: Session, principal: Principal, invoice_id: int) -> Invoice:
-    permissions.require_invoice(session, principal=principal, invoice_id=invoice_id, action=Action.WRITE)
+    policy.require_invoice(session, principal=principal, invoice_id=invoice_id, action=Action.WRITE)
     invoice = session.exec(select(Invoice).where(Invoice.id == invoice_id).with_for_update()).first()
     assert invoice is not None  # require_invoice refused a missing one
     return invoice
 
 
 def _claim_for_billing(session: Session, principal: Principal, claim_id: int) -> tuple[Claim, Invoice]:
-    permissions.require_invoice_role(principal=principal, action=Action.WRITE)
+    policy.require_invoice_role(principal=principal, action=Action.WRITE)
     claim = session.get(Claim, claim_id)
     if claim is None or claim.invoice_id is None:
         raise AccessDenied(DashErrorCode.DASH_006, "not associated with this claim")

@@ -9,9 +9,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from mediconnect.core import audit, permissions
+from mediconnect.core import audit, policy
 from mediconnect.core.errors import AccessDenied, DashErrorCode
-from mediconnect.core.permissions import Principal
+from mediconnect.core.policy import Principal
 from mediconnect.models.billing import Claim, ClaimStatus, Invoice
 from mediconnect.models.clinics import Clinic
 from mediconnect.models.patients import MedicalAidScheme, Patient
@@ -29,7 +29,7 @@ def list_claims(
         raise AccessDenied(DashErrorCode.DASH_002, f"role {principal.role.value} may not list claims")
     page, size = page_bounds(page, page_size)
     on_invoice = col(Invoice.id) == col(Claim.invoice_id)
-    where: list[sa.ColumnElement[bool]] = [permissions.invoice_scope(principal=principal)]
+    where: list[sa.ColumnElement[bool]] = [policy.invoice_scope(principal=principal)]
     counts = {
         s: int(n)
         for s, n in session.execute(

@@ -13,7 +13,7 @@ from typing import Any, TypedDict
 
 from sqlmodel import Session, col, select
 
-from mediconnect.core.permissions import Principal
+from mediconnect.core.policy import Principal
 from mediconnect.models.clinics import Department, Equipment, EquipmentStatus, Modality, Room, RoomType
 from mediconnect.services.catalog_access import (
     CatalogFormError,

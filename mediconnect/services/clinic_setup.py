@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from mediconnect.core import policy
 from mediconnect.core.errors import AccessDenied, DashErrorCode
-from mediconnect.core.permissions import Principal
+from mediconnect.core.policy import Principal
 from mediconnect.models.clinics import (
     Clinic,
     ClinicClosure,

@@ -9,9 +9,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from mediconnect.core import audit, permissions
+from mediconnect.core import audit, policy
 from mediconnect.core.errors import AccessDenied, DashErrorCode
-from mediconnect.core.permissions import Action, Principal
+from mediconnect.core.policy import Action, Principal
 from mediconnect.models.billing import Invoice, InvoiceStatus
 from mediconnect.models.users import Role
 from mediconnect.services.invoice_figures import AGEING_BUCKETS, BillingError, ageing_bucket
@@ -48,7 +48,7 @@ def list_invoices(
     if page < 1 or page > 100_000:
         raise BillingError("invalid_page", "Pages start at 1.", field="page")
     today = today or datetime.now(UTC).date()
-    where = [permissions.invoice_scope(principal=principal, action=Action.READ)]
+    where = [policy.invoice_scope(principal=principal, action=Action.READ)]
     if status is not None:
         try:
             where.append(col(Invoice.status) == InvoiceStatus(status))

@@ -23,9 +23,9 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from mediconnect.core import audit, events, permissions
+from mediconnect.core import audit, events, policy
 from mediconnect.core.errors import AccessDenied, DashErrorCode
-from mediconnect.core.permissions import Action, Principal
+from mediconnect.core.policy import Action, Principal
 from mediconnect.models.appointments import Appointment, AppointmentStatus, AppointmentStatusChange
 from mediconnect.models.base import utcnow
 from mediconnect.models.clinics import Clinic
@@ -41,7 +41,7 @@ CANCELLABLE = (S.BOOKED, S.CONFIRMED)
 
 
 def _load(session: Session, principal: Principal, appointment_id: int) -> Appointment:
-    permissions.require_appointment(
+    policy.require_appointment(
         session, principal=principal, appointment_id=appointment_id, action=Action.WRITE
     )
     appt = session.exec(

@@ -16,7 +16,7 @@ from typing import Any, TypedDict
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from mediconnect.core.permissions import Principal
+from mediconnect.core.policy import Principal
 from mediconnect.models.appointments import OPEN_STATUSES, Appointment
 from mediconnect.models.clinics import Clinic, Equipment, MaintenanceStatus, MaintenanceWindow, Room
 from mediconnect.services.catalog_access import (

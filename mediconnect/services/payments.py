@@ -15,9 +15,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from mediconnect.core import audit, events, permissions
+from mediconnect.core import audit, events, policy
 from mediconnect.core.errors import AccessDenied, DashErrorCode
-from mediconnect.core.permissions import Action, Principal
+from mediconnect.core.policy import Action, Principal
 from mediconnect.models.base import utcnow
 from mediconnect.models.billing import Invoice, InvoiceStatus, Payment, PaymentMethod, PaymentStatus, Refund
 from mediconnect.models.clinics import Clinic
@@ -122,7 +122,7 @@ def record_payment(
     A repeated idempotency key returns the first payment unchanged (no second charge). A charge
     the provider declines is kept with status failed and its reason; the caller shows it.
     """
-    permissions.require_desk_payment(session, principal=principal, invoice_id=invoice_id)
+    policy.require_desk_payment(session, principal=principal, invoice_id=invoice_id)
     value, pay_method = parse_amount(amount), _method(method)
     ref = _clean(reference, field="reference", limit=MAX_REFERENCE)
     key = _clean(idempotency_key, field="idempotency_key", limit=64)
@@ -235,13 +235,11 @@ def refunded_amount(session: Session, *, payment_id: int) -> Decimal:
 
 def refund(*, session: Session, principal: Principal, payment_id: int, amount: object, reason: str) -> Refund:
     """Pay back part or all of a completed payment (billing staff and admin)."""
-    permissions.require_invoice_role(principal=principal, action=Action.WRITE)
+    policy.require_invoice_role(principal=principal, action=Action.WRITE)
     payment = session.get(Payment, payment_id)
     if payment is None or payment.invoice_id is None:
         raise AccessDenied(DashErrorCode.DASH_006, "not associated with this payment")
-    permissions.require_invoice(
-        session, principal=principal, invoice_id=payment.invoice_id, action=Action.WRITE
-    )
+    policy.require_invoice(session, principal=principal, invoice_id=payment.invoice_id, action=Action.WRITE)
     value = parse_amount(amount)
     why = _clean(reason, field="reason", limit=MAX_REASON)
     if why is None:
@@ -299,13 +297,11 @@ def refund(*, session: Session, principal: Principal, payment_id: int, amount: o
 
 def receipt(*, session: Session, principal: Principal, payment_id: int) -> dict[str, Any]:
     """The receipt of a completed (or since refunded) payment. Audited: it names the patient."""
-    permissions.require_invoice_role(principal=principal, action=Action.READ)
+    policy.require_invoice_role(principal=principal, action=Action.READ)
     payment = session.get(Payment, payment_id)
     if payment is None or payment.invoice_id is None:
         raise AccessDenied(DashErrorCode.DASH_006, "not associated with this payment")
-    permissions.require_invoice(
-        session, principal=principal, invoice_id=payment.invoice_id, action=Action.READ
-    )
+    policy.require_invoice(session, principal=principal, invoice_id=payment.invoice_id, action=Action.READ)
     if payment.receipt_number is None:
         raise BillingError("no_receipt", f"A {payment.status.value} payment has no receipt.", status=409)
     invoice = session.get(Invoice, payment.invoice_id)

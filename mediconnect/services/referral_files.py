@@ -27,9 +27,9 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, col, select
 
-from mediconnect.core import audit, permissions
+from mediconnect.core import audit, policy
 from mediconnect.core.errors import AccessDenied, DashboardError, DashErrorCode
-from mediconnect.core.permissions import Action, Principal
+from mediconnect.core.policy import Action, Principal
 from mediconnect.core.settings import get_settings
 from mediconnect.models.referrals import Referral, ReferralDocument
 from mediconnect.models.users import Role
@@ -183,7 +183,7 @@ def open_referral_document(
     a referring doctor only for their own referrals. A missing or deleted document is DASH_006
     like one the caller may not see, so ids reveal nothing.
     """
-    if Action.READ not in permissions.PATIENT_ACTIONS.get(principal.role, frozenset()):
+    if Action.READ not in policy.PATIENT_ACTIONS.get(principal.role, frozenset()):
         raise AccessDenied(DashErrorCode.DASH_002, f"role {principal.role.value} may not read referrals")
     row = session.exec(
         select(ReferralDocument, Referral)
@@ -195,7 +195,7 @@ def open_referral_document(
     doc, referral = row
     patient_id = referral.patient_id
     assert patient_id is not None
-    permissions.require_patient(session, principal=principal, patient_id=patient_id, action=Action.READ)
+    policy.require_patient(session, principal=principal, patient_id=patient_id, action=Action.READ)
     if (
         principal.role is Role.REFERRING_DOCTOR
         and referral.referring_doctor_id != principal.referring_doctor_id

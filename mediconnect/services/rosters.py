@@ -17,7 +17,7 @@ from typing import Any, TypedDict
 
 from sqlmodel import Session, col, select
 
-from mediconnect.core.permissions import Principal
+from mediconnect.core.policy import Principal
 from mediconnect.models.clinics import Department, Room
 from mediconnect.models.staff import Doctor, DoctorClinicAffiliation, DutyRole, DutyShift, StaffAssignment
 from mediconnect.models.users import Role, User

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from mediconnect.core.passwords import hash_password
-from mediconnect.core.permissions import Principal
+from mediconnect.core.policy import Principal
 from mediconnect.models.staff import Doctor
 from mediconnect.models.users import Role, User, UserPublic
 from mediconnect.services import accounts

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from mediconnect.core.permissions import Principal
+from mediconnect.core.policy import Principal
 from mediconnect.core.tokens import revoke_user_tokens
 from mediconnect.models.clinics import Clinic
 from mediconnect.models.staff import Doctor, DoctorClinicAffiliation, StaffAssignment

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from mediconnect.core.permissions import Principal, principal_for
+from mediconnect.core.policy import Principal, principal_for
 from mediconnect.core.tokens import issue_tokens
 from mediconnect.models.appointments import Appointment, AppointmentStatus, AppointmentType
 from mediconnect.models.clinics import Clinic

@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, col, select
 
 from mediconnect.core.db import make_engine
-from mediconnect.core.permissions import principal_for
+from mediconnect.core.policy import principal_for
 from mediconnect.models.clinics import Clinic
 from mediconnect.models.staff import Doctor
 from mediconnect.models.users import User

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from mediconnect.core import events
 from mediconnect.core.cache import Cache
-from mediconnect.core.permissions import principal_for
+from mediconnect.core.policy import principal_for
 from mediconnect.core.settings import get_settings
 from mediconnect.dashboards import service
 from mediconnect.dashboards.kit import cache as dcache

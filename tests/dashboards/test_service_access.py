@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from mediconnect.core import audit
-from mediconnect.core.errors import AccessDenied, DashboardError, ServiceError
-from mediconnect.core.permissions import Principal, principal_for
+from mediconnect.core.errors import DashboardError, ServiceError
+from mediconnect.core.policy import Principal, principal_for
 from mediconnect.dashboards import service
 from mediconnect.dashboards.kit import cache as dcache
 from mediconnect.models.audit import AuditLog

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from mediconnect.core.permissions import Principal, principal_for
+from mediconnect.core.policy import Principal, principal_for
 from mediconnect.models.appointments import Appointment, AppointmentType
 from mediconnect.models.billing import Claim, ClaimStatus, Invoice
 from mediconnect.models.catalog import SchemeTariff, Service, ServiceCategory

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from mediconnect.core.permissions import Principal, principal_for
+from mediconnect.core.policy import Principal, principal_for
 from mediconnect.models.catalog import Service, ServiceCategory
 from mediconnect.models.clinics import (
     Clinic,

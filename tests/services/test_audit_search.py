@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from mediconnect.core import audit
 from mediconnect.core.errors import AccessDenied, DashErrorCode
-from mediconnect.core.permissions import Principal, principal_for
+from mediconnect.core.policy import Principal, principal_for
 from mediconnect.models.audit import AuditLog
 from mediconnect.models.users import Role
 from mediconnect.services import audit_search

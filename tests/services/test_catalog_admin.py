@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from mediconnect.core import events
 from mediconnect.core.errors import AccessDenied
-from mediconnect.core.permissions import Principal, principal_for
+from mediconnect.core.policy import Principal, principal_for
 from mediconnect.models.appointments import Appointment, AppointmentStatus
 from mediconnect.models.audit import AuditLog
 from mediconnect.models.catalog import Service

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from mediconnect.core.db import make_engine
-from mediconnect.core.permissions import principal_for
+from mediconnect.core.policy import principal_for
 from mediconnect.models.billing import Invoice, Payment, PaymentStatus
 from mediconnect.models.users import User
 from mediconnect.services import payments

@@ -15,7 +15,7 @@ import pytest
 from sqlmodel import Session, col, func, select
 
 from mediconnect.core.errors import AccessDenied, AuthError, DashErrorCode
-from mediconnect.core.permissions import Principal, principal_for
+from mediconnect.core.policy import Principal, principal_for
 from mediconnect.core.settings import get_settings
 from mediconnect.core.tokens import authenticate_access, issue_tokens
 from mediconnect.models.audit import AuditLog

@@ -12,7 +12,7 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
-from mediconnect.core.permissions import Principal
+from mediconnect.core.policy import Principal
 from mediconnect.features.appointments.common import NOT_YOURS
 from mediconnect.features.appointments.list_state import get
 from mediconnect.features.kit.calls import Outcome, page_call, path_id

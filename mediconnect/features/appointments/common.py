@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mediconnect.core.permissions import APPOINTMENT_ACTIONS, PAYMENT_SUMMARY_ROLES, Action
+from mediconnect.core.policy import APPOINTMENT_ACTIONS, PAYMENT_SUMMARY_ROLES, Action
 
 # Kept only while features/dashboards/clinic_views.py imports it from here
 # (.coord/requests-dashboards.md); import it from features.kit.format.

@@ -15,7 +15,7 @@ from typing import Any, TypedDict
 import reflex as rx
 from sqlmodel import Session
 
-from mediconnect.core.permissions import Principal
+from mediconnect.core.policy import Principal
 from mediconnect.features import live
 from mediconnect.features.appointments.common import NOT_YOURS, PAYERS, status_label
 from mediconnect.features.appointments.list_state import get

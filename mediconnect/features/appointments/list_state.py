@@ -13,7 +13,7 @@ from typing import Any, TypedDict
 import reflex as rx
 from sqlmodel import Session
 
-from mediconnect.core.permissions import Principal
+from mediconnect.core.policy import Principal
 from mediconnect.features.appointments.common import NOT_YOURS, status_label
 from mediconnect.features.kit.calls import Outcome, page_call
 from mediconnect.features.kit.format import short_when

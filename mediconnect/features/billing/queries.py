@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from mediconnect.core.permissions import Principal
+from mediconnect.core.policy import Principal
 from mediconnect.services import billing_views, claims, claims_views, payments
 from mediconnect.services.options import Option
 

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import reflex as rx
 from sqlmodel import Session
 
-from mediconnect.core.permissions import Principal
+from mediconnect.core.policy import Principal
 
 T = TypeVar("T")
 _PATH = re.compile(r"/manage/clinics/(\d{1,9})(?:/|$)")

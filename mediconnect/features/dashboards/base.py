@@ -2,7 +2,7 @@
 loading / error / last-updated / pause plumbing, the refresh tiers and the live subscription.
 
 Every fetch goes through ``dashboards.service`` with the caller's ``Principal`` resolved now
-(``run_as``), so the service's ``core.permissions`` check runs on every load, tick, refresh and
+(``run_as``), so the service's ``core.policy`` check runs on every load, tick, refresh and
 live push; the id being shown is read again from the tab's URL each time, never from state.
 A refusal arrives as the spec's DASH code and message and nothing else is kept: the page then
 shows only the message (and a Retry button).
@@ -21,7 +21,7 @@ import reflex as rx
 from sqlmodel import Session
 
 from mediconnect.core import rate_limit
-from mediconnect.core.permissions import Principal
+from mediconnect.core.policy import Principal
 from mediconnect.dashboards.kit.schema import Schema
 from mediconnect.features import live
 from mediconnect.features.dashboards import refresh

@@ -15,7 +15,7 @@ import reflex as rx
 from sqlmodel import Session
 
 from mediconnect.core.errors import AccessDenied, DashboardError, DashErrorCode
-from mediconnect.core.permissions import DashboardType, Principal, require_dashboard
+from mediconnect.core.policy import DashboardType, Principal, require_dashboard
 from mediconnect.dashboards.clinic.schema import ClinicDashboard
 from mediconnect.features.dashboards import charts, clinic_views
 from mediconnect.features.dashboards.base import DashboardBase, Fetched

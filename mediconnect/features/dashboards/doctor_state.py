@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import reflex as rx
 from sqlmodel import Session
 
-from mediconnect.core.permissions import Principal
+from mediconnect.core.policy import Principal
 from mediconnect.dashboards.doctor.schema import DoctorDashboard
 from mediconnect.features.dashboards import charts, doctor_views
 from mediconnect.features.dashboards.base import DashboardBase, Fetched

@@ -32,7 +32,7 @@ import reflex as rx
 from sqlmodel import Session
 
 from mediconnect.core.errors import AccessDenied, AuthError, DashErrorCode, ServiceError
-from mediconnect.core.permissions import Principal
+from mediconnect.core.policy import Principal
 from mediconnect.features.shell.calls import run_as
 from mediconnect.features.shell.state import DENIED_REDIRECT, current_user, login_url
 from mediconnect.models.users import Role

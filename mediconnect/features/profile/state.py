@@ -13,7 +13,7 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
-from mediconnect.core.permissions import Action, Principal, require_patient
+from mediconnect.core.policy import Action, Principal, require_patient
 from mediconnect.features.kit.calls import Outcome, client_ip, page_call
 from mediconnect.features.shell.state import SessionState, private_state
 from mediconnect.models.users import Role

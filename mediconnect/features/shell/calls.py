@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from mediconnect.core.db import session_scope
 from mediconnect.core.errors import AuthError, AuthErrorCode
-from mediconnect.core.permissions import Principal, principal_for
+from mediconnect.core.policy import Principal, principal_for
 from mediconnect.models.users import User
 
 T = TypeVar("T")

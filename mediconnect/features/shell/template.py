@@ -6,7 +6,7 @@
 
 ``roles`` adds a server-side on_load guard that sends anonymous visitors to the sign-in page
 and other roles to their dashboard. It is a courtesy, not the protection: handlers that read
-protected data check the caller again (``shell.state.current_user`` and core.permissions).
+protected data check the caller again (``shell.state.current_user`` and core.policy).
 ``ALL_ROLES`` admits any signed-in user.
 
 Pages are added to the app by ``add_pages(app)`` (called once by app.py), not through

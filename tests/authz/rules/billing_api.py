@@ -35,7 +35,7 @@ ADMIN = frozenset({R.ADMIN})
 QUOTERS = frozenset({R.ADMIN, R.PATIENT, R.CLINIC_STAFF, R.BILLING_STAFF})
 SUMMARY_READERS = QUOTERS
 BILLERS = frozenset({R.ADMIN, R.BILLING_STAFF})
-# The front desk reads its own clinic's invoices (permissions.INVOICE_ACTIONS).
+# The front desk reads its own clinic's invoices (policy.INVOICE_ACTIONS).
 INVOICE_READERS = frozenset({R.ADMIN, R.BILLING_STAFF, R.DOCTOR, R.PATIENT, R.CLINIC_STAFF})
 DESK_PAYERS = frozenset({R.ADMIN, R.BILLING_STAFF, R.CLINIC_STAFF})
 RECEIPT_READERS = INVOICE_READERS

@@ -1,7 +1,7 @@
 """Authorization rules of the dashboards' API (mediconnect/api/dashboards.py, dashboard_ws.py)
 and its documentation (api/openapi.py).
 
-Every dashboard route calls ``dashboards.service``, which checks ``core.permissions`` before
+Every dashboard route calls ``dashboards.service``, which checks ``core.policy`` before
 anything else (the spec's Permission Matrix):
 
 * doctor dashboard and analytics (``GET /api/dashboard/doctor/``, also reached as

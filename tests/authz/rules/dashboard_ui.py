@@ -2,7 +2,7 @@
 /clinics/[clinic_id]/dashboard/ and /dashboard/clinic/ (a redirect to the caller's first clinic).
 
 Every data handler calls ``dashboards.service`` with the caller's Principal, which checks
-``core.permissions`` (doctor dashboard: the doctor themself or an admin; clinic dashboard: admin
+``core.policy`` (doctor dashboard: the doctor themself or an admin; clinic dashboard: admin
 any clinic, doctor an affiliated one, clinic staff their own). The clinic comes from the URL:
 "own" is a clinic of the subject's, "other" the world's second clinic, which must show nothing.
 The doctor shown comes from the caller (doctors) or ``?doctor_id=`` (admins only); a doctor
