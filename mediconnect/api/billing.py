@@ -28,7 +28,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Header, Query
 from pydantic import Field
@@ -62,8 +61,7 @@ from mediconnect.models.billing import Claim, Refund
 from mediconnect.services import billing, claims, payments
 from mediconnect.services.invoice_figures import BillingError
 from mediconnect.services.pricing import money, quote_as_json
-
-DEFAULT_TZ = ZoneInfo("Africa/Johannesburg")
+from mediconnect.services.zones import default_zone
 
 router = api_router(tags=["billing"])
 REFUSALS: dict[int | str, dict[str, Any]] = {
@@ -107,7 +105,8 @@ async def _respond(work: Callable[[Session], Any], status: int = 200, *, retry: 
 
 
 def _today() -> date:
-    return datetime.now(UTC).astimezone(DEFAULT_TZ).date()
+    """Today in the practice's zone (Settings): a quote names no clinic yet."""
+    return datetime.now(UTC).astimezone(default_zone()).date()
 
 
 # --------------------------------------------------------------------------- routes

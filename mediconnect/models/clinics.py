@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from mediconnect.core.settings import get_settings
 from mediconnect.models.base import StrEnum, enum_field, fk, now_field, pk, ts_field
 
 
@@ -26,7 +27,7 @@ class Clinic(SQLModel, table=True):
     address: str = Field(max_length=200)
     city: str = Field(max_length=80)
     region: str = Field(max_length=80, index=True)
-    timezone: str = Field(default="Africa/Johannesburg", max_length=64)
+    timezone: str = Field(default_factory=lambda: get_settings().TIMEZONE, max_length=64)
     phone: str | None = Field(default=None, max_length=32)
     email: str | None = Field(default=None, max_length=254)
     established: date | None = None

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from mediconnect.core import events
+from mediconnect.core.money import cents
 from mediconnect.models.base import utcnow
 from mediconnect.models.billing import (
     Claim,
@@ -28,7 +29,7 @@ from mediconnect.models.billing import (
     Refund,
 )
 from mediconnect.models.catalog import Service
-from mediconnect.services.pricing import ZERO, cents, money
+from mediconnect.services.pricing import ZERO, money
 
 AGEING_BUCKETS = ("0-30", "31-60", "61-90", "90+")
 CURRENCY = "ZAR"

@@ -26,12 +26,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from mediconnect.core.money import CENTS, cents, for_people, wire
 from mediconnect.models.billing import Claim, ClaimStatus, Invoice, InvoiceStatus
 from mediconnect.models.catalog import SchemeTariff, Service
 from mediconnect.models.patients import (
@@ -42,7 +43,6 @@ from mediconnect.models.patients import (
     PreAuthStatus,
 )
 
-CENTS = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
 
@@ -60,14 +60,9 @@ class PricingError(ValueError):
         self.message = message
 
 
-def cents(value: Decimal) -> Decimal:
-    """Round half-up to cents (Decimal's default would be banker's rounding)."""
-    return value.quantize(CENTS, rounding=ROUND_HALF_UP)
-
-
 def rand(value: Decimal) -> str:
-    """Money for a sentence: R1 250.00."""
-    return f"R{cents(value):,.2f}".replace(",", " ")
+    """Money for a sentence: R1 250.00 (``core.money.for_people``)."""
+    return for_people(value)
 
 
 def _pct(value: Decimal) -> str:
@@ -363,7 +358,8 @@ def _private(service: Service, price: Decimal, on: date) -> Quote:
 
 
 def money(value: Decimal | None) -> str | None:
-    return None if value is None else str(cents(value))
+    """The spec's money string, or None where there is no amount (``core.money.wire``)."""
+    return None if value is None else wire(value)
 
 
 def quote_as_json(q: Quote) -> dict[str, Any]:

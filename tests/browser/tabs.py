@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from playwright.sync_api import Browser, Page, expect
 
@@ -28,3 +29,28 @@ def open_signed_in(
     page.get_by_role("form", name="Sign in").get_by_role("button").last.click()
     expect(page).to_have_url(re.compile("^" + re.escape(base + path) + "$"), timeout=WAIT_MS)
     return page
+
+
+# One attempt's wait for a refusal; the last attempt waits WAIT_MS (a hang bound).
+RETRY_MS = 15_000
+
+
+def refused_on_sign_in(page: Page, sign_in: Callable[[], None], text: str) -> None:
+    """Sign in on the sign-in page a redirect just opened until ``text`` shows as the refusal.
+
+    The redirect can land twice (the role guard and the page's own check), and a late second load
+    of the sign-in page clears an answer already shown. The refusal is the same on every attempt,
+    so it is asked for again (three attempts, well under the lockout threshold) before it is
+    called missing.
+    """
+    page.wait_for_load_state("networkidle")
+    error = page.get_by_test_id("login-error")
+    for _attempt in range(2):
+        sign_in()
+        try:
+            expect(error).to_contain_text(text, timeout=RETRY_MS)
+            return
+        except AssertionError:
+            continue
+    sign_in()
+    expect(error).to_contain_text(text)

@@ -25,7 +25,7 @@ from mediconnect.core.db import make_engine
 from mediconnect.models.audit import AuditLog
 from mediconnect.seed.demo_accounts import DEMO_BY_ROLE, DEMO_PASSWORD
 from mediconnect.services.audit_search import CSV_COLUMNS
-from tests.browser.tabs import WAIT_MS
+from tests.browser.tabs import WAIT_MS, refused_on_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -196,8 +196,7 @@ def test_admin_creates_finds_deactivates_reactivates_and_changes_role(
     expect(row).to_contain_text("Inactive")
     theirs.reload(wait_until="networkidle")
     expect(theirs).to_have_url(re.compile(r"/login/"), timeout=WAIT_MS)
-    sign_in(theirs, email, password)
-    expect(theirs.get_by_test_id("login-error")).to_contain_text("deactivated")
+    refused_on_sign_in(theirs, lambda: sign_in(theirs, email, password), "deactivated")
 
     # Reactivate: they can sign in again.
     row_action(page, name, "Reactivate")

@@ -19,7 +19,7 @@ from mediconnect.core.db import make_engine
 from mediconnect.models.users import User
 from mediconnect.seed.demo_accounts import DEMO_BY_ROLE
 from mediconnect.services import accounts
-from tests.browser.tabs import WAIT_MS
+from tests.browser.tabs import WAIT_MS, refused_on_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -321,17 +321,5 @@ def test_reconnect_keeps_the_session_and_deactivation_ends_it(
     header(page).get_by_role("link", name="Dashboard").click()
     expect(page).to_have_url(re.compile(r"/login/"), timeout=WAIT_MS)
     expect(header(page).get_by_role("link", name="Sign in")).to_be_visible()
-    # The redirect can land twice (the role guard and the page's own check), and a late second
-    # load of the sign-in page clears an answer already shown; the refusal is the same on every
-    # attempt, so ask again (well under the lockout threshold) before calling it missing.
-    page.wait_for_load_state("networkidle")
-    error = page.get_by_test_id("login-error")
-    for _attempt in range(3):
-        sign_in(page, email, PASSWORD)
-        try:
-            expect(error).to_contain_text("deactivated", timeout=WAIT_MS)
-            break
-        except AssertionError:
-            continue
-    expect(error).to_contain_text("deactivated")
+    refused_on_sign_in(page, lambda: sign_in(page, email, PASSWORD), "deactivated")
     assert tab.errors == [] and other.errors == []

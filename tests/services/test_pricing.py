@@ -45,7 +45,7 @@ def test_private_patient_pays_everything(session: Session) -> None:
     assert q.is_private and q.scheme_name is None and q.annual_limit_remaining is None
     assert q.patient_portion == D("1250.00") and q.medical_aid_portion == D("0.00")
     assert q.authorisation_status == "not_required"
-    assert any("private" in line and "R1 250.00" in line for line in q.lines)
+    assert any("private" in line and "R1\u00a0250.00" in line for line in q.lines)
 
 
 def test_full_cover_without_tariff(session: Session) -> None:
@@ -188,7 +188,7 @@ def test_authorisation_required_by_tariff_not_approved(session: Session) -> None
     _balanced(q)
     assert q.authorisation_required and q.authorisation_status == "required"
     assert _figures(q) == (D("800.00"), D("250.00"), D("200.00"), D("450.00"))
-    assert any("pre-authorise" in line and "R800.00" in line and "R1 250.00" in line for line in q.lines)
+    assert any("pre-authorise" in line and "R800.00" in line and "R1\u00a0250.00" in line for line in q.lines)
 
 
 def test_authorisation_approved(session: Session) -> None:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from mediconnect.core import money as core_money
 from mediconnect.core.settings import Settings
 from mediconnect.features.kit import format as fmt
 
@@ -25,9 +26,9 @@ def test_money_is_the_billing_format() -> None:
 
 
 def test_money_follows_the_settings_currency(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fmt, "get_settings", lambda: Settings(CURRENCY="USD", _env_file=None))  # type: ignore[call-arg]
+    monkeypatch.setattr(core_money, "get_settings", lambda: Settings(CURRENCY="USD", _env_file=None))  # type: ignore[call-arg]
     assert fmt.money("5") == "$5.00"
-    monkeypatch.setattr(fmt, "get_settings", lambda: Settings(CURRENCY="XYZ", _env_file=None))  # type: ignore[call-arg]
+    monkeypatch.setattr(core_money, "get_settings", lambda: Settings(CURRENCY="XYZ", _env_file=None))  # type: ignore[call-arg]
     assert fmt.money("5") == "XYZ5.00"
 
 

@@ -11,13 +11,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from mediconnect.core.money import wire
 from mediconnect.services.zones import zone_named
 
-CENT = Decimal("0.01")
 Trend = Literal["increasing", "decreasing", "stable"]
 # A change smaller than this share of the previous value reads as "stable".
 STABLE_BAND = 0.02
@@ -73,8 +73,8 @@ def period_label(first: date, last: date) -> str:
 
 
 def money(value: Decimal | int | float | None) -> str:
-    """The spec's money string: "1250.00"."""
-    return str(Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP))
+    """The spec's money string: "1250.00" (``core.money.wire``)."""
+    return wire(value)
 
 
 def rate(part: float | int | Decimal | None, whole: float | int | Decimal | None) -> float:

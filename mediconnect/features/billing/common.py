@@ -8,7 +8,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from mediconnect.features.kit.format import CENTS, currency_symbol, money
+from mediconnect.core.money import CENTS, currency_symbol
+from mediconnect.features.kit.format import money
 from mediconnect.models.users import Role
 from mediconnect.services.options import Option
 from mediconnect.services.payment_gateway import DESK_METHODS, METHOD_LABELS, REFERENCE_REQUIRED

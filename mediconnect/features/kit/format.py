@@ -13,19 +13,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from mediconnect.core.settings import get_settings
+from mediconnect.core.money import CENTS, for_people
 from mediconnect.services.zones import zone_named
 
-CENTS = Decimal("0.01")
-NBSP = "\u00a0"
-_SYMBOLS = {"ZAR": "R", "USD": "$", "EUR": "€", "GBP": "£", "KES": "KSh", "NGN": "₦", "BWP": "P"}
-
 # --------------------------------------------------------------------------- money
-
-
-def currency_symbol() -> str:
-    currency = get_settings().CURRENCY
-    return _SYMBOLS.get(currency, currency)
 
 
 def _decimal(value: Decimal | int | float | str | None) -> Decimal | None:
@@ -43,9 +34,7 @@ def money(value: Decimal | int | float | str | None) -> str:
     amount = _decimal(value)
     if amount is None:
         return "" if value is None or value == "" else str(value)
-    amount = amount.quantize(CENTS, rounding=ROUND_HALF_UP)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{currency_symbol()}{abs(amount):,.2f}".replace(",", NBSP)
+    return for_people(amount)
 
 
 def money_input(value: Decimal | int | str | None) -> str:
