@@ -51,7 +51,7 @@ async def open_tabs(
     base_url: str, *, n: int, password: str, clinic_id: int, service_id: int, day: str
 ) -> list[TimedClient]:
     from mediconnect.features.auth.state import LoginState
-    from mediconnect.features.booking.state import BookState
+    from mediconnect.features.booking.book_state import BookState
 
     book = BookState.get_full_name()
 

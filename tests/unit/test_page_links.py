@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import mediconnect.app  # noqa: F401 - registers every page, as the running app does
+from mediconnect.dashboards.doctor.schema import DoctorQuickAction
 from mediconnect.features.dashboards import views
 from mediconnect.features.shell.routes import route_exists
 
@@ -29,19 +30,13 @@ def test_route_exists(path: str, exists: bool) -> None:
 def test_quick_actions_link_only_to_pages_the_app_has() -> None:
     actions = views.quick_actions(
         [
-            {
-                "action": "view_schedule",
-                "label": "Today's Schedule",
-                "url": "/appointments/list/",
-                "count": 8,
-            },
-            {"action": "messages", "label": "Unread Messages", "url": "/messages", "count": 3},
-            {
-                "action": "away",
-                "label": "Elsewhere",
-                "url": "https://evil.example/appointments/list/",
-                "count": 1,
-            },
+            DoctorQuickAction(
+                action="view_schedule", label="Today's Schedule", url="/appointments/list/", count=8
+            ),
+            DoctorQuickAction(action="messages", label="Unread Messages", url="/messages", count=3),
+            DoctorQuickAction(
+                action="away", label="Elsewhere", url="https://evil.example/appointments/list/", count=1
+            ),
         ]
     )
     assert [(a["action"], a["href"], a["count"]) for a in actions] == [

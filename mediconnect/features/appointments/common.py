@@ -9,10 +9,6 @@ from __future__ import annotations
 import reflex as rx
 
 from mediconnect.core.policy import APPOINTMENT_ACTIONS, PAYMENT_SUMMARY_ROLES, Action
-
-# Kept only while features/dashboards/clinic_views.py imports it from here
-# (.coord/requests-dashboards.md); import it from features.kit.format.
-from mediconnect.features.kit.format import MODALITY_LABELS
 from mediconnect.features.kit.notices import status_badge as _badge
 
 # Who may open the appointment pages at all (the policy's tables; the object check is the service's).
@@ -54,7 +50,6 @@ def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
 
 
 __all__ = [
-    "MODALITY_LABELS",
     "NOT_YOURS",
     "PAYERS",
     "READERS",

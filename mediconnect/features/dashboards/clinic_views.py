@@ -12,10 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 from mediconnect.dashboards.clinic.schema import ClinicDashboard
-from mediconnect.features.appointments.common import MODALITY_LABELS
 from mediconnect.features.dashboards import charts, refresh
 from mediconnect.features.dashboards import clinic_tables as t
 from mediconnect.features.dashboards import views as v
+from mediconnect.features.kit.format import MODALITY_LABELS
 
 
 def _equipment_label(slug: str) -> str:

@@ -9,9 +9,9 @@ from typing import Any
 
 import reflex as rx
 
-from mediconnect.features.admin.common import choice
 from mediconnect.features.dashboards import components as c
 from mediconnect.features.dashboards import status
+from mediconnect.features.kit.fields import choice
 from mediconnect.features.shell.theme import GUTTER
 
 WALL_WIDTH = "1760px"

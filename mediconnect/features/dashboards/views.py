@@ -8,8 +8,8 @@ any function, and checked by mypy against the schema: a renamed key fails the ty
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Protocol, TypedDict
+from collections.abc import Iterable, Sequence
+from typing import Protocol, TypedDict
 
 from mediconnect.dashboards.doctor.schema import DoctorQuickAction
 from mediconnect.features.kit.format import money, short_when
@@ -177,11 +177,9 @@ def insights(items: Iterable[InsightItem]) -> list[Insight]:
     ]
 
 
-def quick_actions(items: Sequence[DoctorQuickAction | Mapping[str, Any]]) -> list[QuickAction]:
+def quick_actions(items: Sequence[DoctorQuickAction]) -> list[QuickAction]:
     out = []
-    for item in items:
-        # TRANSITION: tests/unit/test_page_links.py still passes dicts; pages pass the schema.
-        a = item if isinstance(item, DoctorQuickAction) else DoctorQuickAction.model_validate(item)
+    for a in items:
         out.append(QuickAction(action=a.action, label=a.label, href=page_link(a.url), count=a.count))
     return out
 
