@@ -9,6 +9,7 @@ so a list never shows what a single fetch would refuse. Lists and views are audi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -101,6 +102,40 @@ def list_invoices(
         raise AccessDenied(DashErrorCode.DASH_002, f"role {principal.role.value} may not list invoices")
     page, size = page_bounds(page, page_size)
     today = today or datetime.now(UTC).date()
+    where = _invoice_filters(
+        principal, status=status, clinic_id=clinic_id, overdue_only=overdue_only, search=search, today=today
+    )
+    total, totals = _invoice_totals(session, where, today)
+    rows = _invoice_page(session, where, page=page, size=size)
+    items = _invoice_items(session, rows, with_payments=with_payments, today=today)
+    audit.record(
+        session,
+        principal_or_user_id=principal,
+        action=audit.AuditAction.LIST,
+        patient_id=principal.patient_id if principal.role is Role.PATIENT else None,
+        resource_type="invoice_list",
+        detail=f"page {page}: {len(items)} of {total} invoices"[:500],
+    )
+    return {
+        "items": items,
+        "page": page,
+        "page_size": size,
+        "pages": page_count(total, size),
+        "total": total,
+        "totals": totals,
+    }
+
+
+def _invoice_filters(
+    principal: Principal,
+    *,
+    status: str | None,
+    clinic_id: int | None,
+    overdue_only: bool,
+    search: str | None,
+    today: date,
+) -> list[sa.ColumnElement[bool]]:
+    """The list's WHERE clauses: the caller's scope first, then the page's filters."""
     where: list[sa.ColumnElement[bool]] = [policy.invoice_scope(principal=principal, action=Action.READ)]
     if status:
         try:
@@ -112,18 +147,31 @@ def list_invoices(
         where.append(col(Invoice.clinic_id) == clinic_id)
     if overdue_only:
         where.extend([_open(), col(Invoice.due_date) < today])
+    matches = _search_clause(search)
+    if matches is not None:
+        where.append(matches)
+    return where
+
+
+def _search_clause(search: str | None) -> sa.ColumnElement[bool] | None:
+    """Invoice number or patient name containing the search text (None: no search)."""
     text = " ".join((search or "").split())[:100]
-    if text:
-        like = f"%{text.replace('%', '').replace('_', '')}%"
-        # Aliased: the page query joins patients itself, and must not correlate this one away.
-        pt = aliased(Patient)
-        name = col(pt.first_name) + " " + col(pt.last_name)
-        where.append(
-            sa.or_(
-                col(Invoice.number).ilike(like),
-                sa.exists().where(col(pt.id) == col(Invoice.patient_id), name.ilike(like)),
-            )
-        )
+    if not text:
+        return None
+    like = f"%{text.replace('%', '').replace('_', '')}%"
+    # Aliased: the page query joins patients itself, and must not correlate this one away.
+    pt = aliased(Patient)
+    name = col(pt.first_name) + " " + col(pt.last_name)
+    return sa.or_(
+        col(Invoice.number).ilike(like),
+        sa.exists().where(col(pt.id) == col(Invoice.patient_id), name.ilike(like)),
+    )
+
+
+def _invoice_totals(
+    session: Session, where: list[sa.ColumnElement[bool]], today: date
+) -> tuple[int, dict[str, Any]]:
+    """The count and the money totals over the whole filter, not just the page."""
     total = session.scalar(sa.select(sa.func.count()).select_from(Invoice).where(*where)) or 0
     sums = session.execute(
         sa.select(
@@ -141,7 +189,19 @@ def list_invoices(
     ).all():
         by_bucket[name] = money(as_decimal(amount)) or "0.00"
         outstanding += as_decimal(amount)
-    rows = session.execute(
+    return total, {
+        "total": money(as_decimal(sums[0])),
+        "amount_paid": money(as_decimal(sums[1])),
+        "outstanding": money(outstanding),
+        "ageing": by_bucket,
+    }
+
+
+def _invoice_page(
+    session: Session, where: list[sa.ColumnElement[bool]], *, page: int, size: int
+) -> Sequence[sa.Row[Any]]:
+    """One page of invoices with their patient's names and their clinic's name and timezone."""
+    return session.execute(
         sa.select(
             Invoice, col(Patient.first_name), col(Patient.last_name), col(Clinic.name), col(Clinic.timezone)
         )
@@ -152,6 +212,11 @@ def list_invoices(
         .offset((page - 1) * size)
         .limit(size)
     ).all()
+
+
+def _invoice_items(
+    session: Session, rows: Sequence[sa.Row[Any]], *, with_payments: bool, today: date
+) -> list[dict[str, Any]]:
     ids = [inv.id for inv, *_ in rows]
     services = _first_lines(session, ids)
     payments = _payments_by_invoice(session, ids) if with_payments else {}
@@ -182,27 +247,7 @@ def list_invoices(
                 "payments": payments.get(inv.id, []),
             }
         )
-    audit.record(
-        session,
-        principal_or_user_id=principal,
-        action=audit.AuditAction.LIST,
-        patient_id=principal.patient_id if principal.role is Role.PATIENT else None,
-        resource_type="invoice_list",
-        detail=f"page {page}: {len(items)} of {total} invoices"[:500],
-    )
-    return {
-        "items": items,
-        "page": page,
-        "page_size": size,
-        "pages": page_count(total, size),
-        "total": total,
-        "totals": {
-            "total": money(as_decimal(sums[0])),
-            "amount_paid": money(as_decimal(sums[1])),
-            "outstanding": money(outstanding),
-            "ageing": by_bucket,
-        },
-    }
+    return items
 
 
 def _first_lines(session: Session, invoice_ids: list[int | None]) -> dict[int, str]:
@@ -291,12 +336,36 @@ def invoice_detail(*, session: Session, principal: Principal, invoice_id: int) -
     lines = session.exec(
         select(InvoiceLine).where(InvoiceLine.invoice_id == invoice_id).order_by(col(InvoiceLine.id))
     ).all()
-    refunds = session.execute(
+    refunds = _refunds(session, invoice_id)
+    _add_refund_figures(session, data.get("payments", []), invoice_id=invoice_id, refunds=refunds)
+    data.update(
+        {
+            "patient_name": f"{patient.first_name} {patient.last_name}" if patient else None,
+            "clinic_name": clinic.name if clinic else None,
+            "timezone": clinic.timezone if clinic else None,
+            "lines": [_line_json(ln) for ln in lines],
+            "refunds": [_refund_json(r, receipt) for r, receipt in refunds],
+            "can_submit_claim": _can_submit_claim(invoice, data.get("claim")),
+        }
+    )
+    return data
+
+
+def _refunds(session: Session, invoice_id: int) -> Sequence[sa.Row[Any]]:
+    """The invoice's refunds, oldest first, each with its payment's receipt number."""
+    return session.execute(
         sa.select(Refund, col(Payment.receipt_number))
         .join(Payment, col(Payment.id) == col(Refund.payment_id))
         .where(col(Payment.invoice_id) == invoice_id)
         .order_by(col(Refund.id))
     ).all()
+
+
+def _add_refund_figures(
+    session: Session, payments: list[dict[str, Any]], *, invoice_id: int, refunds: Sequence[sa.Row[Any]]
+) -> None:
+    """Adds to each of ``invoice_json``'s payments its failure reason, what was refunded and
+    what is still refundable (only a completed payment's remainder is)."""
     refunded: dict[int, Decimal] = {}
     for row, _receipt in refunds:
         assert row.payment_id is not None
@@ -308,49 +377,43 @@ def invoice_detail(*, session: Session, principal: Principal, invoice_id: int) -
             )
         ).all()
     )
-    for p in data.get("payments", []):
+    for p in payments:
         p["failure_reason"] = reasons.get(p["payment_id"])
         done = refunded.get(p["payment_id"], ZERO)
         left = as_decimal(p["amount"]) - done if p["status"] == PaymentStatus.COMPLETED.value else ZERO
         p["refunded"] = money(done)
         p["refundable"] = money(max(ZERO, left))
-    claim = data.get("claim")
-    can_claim = (
+
+
+def _can_submit_claim(invoice: Invoice, claim: dict[str, Any] | None) -> bool:
+    # A denied claim may be corrected and submitted again; any other claim stands.
+    return (
         invoice.status is not InvoiceStatus.CANCELLED
         and invoice.medical_aid_portion > 0
         and (claim is None or claim["status"] == ClaimStatus.DENIED.value)
     )
-    data.update(
-        {
-            "patient_name": f"{patient.first_name} {patient.last_name}" if patient else None,
-            "clinic_name": clinic.name if clinic else None,
-            "timezone": clinic.timezone if clinic else None,
-            "lines": [
-                {
-                    "description": ln.description,
-                    "quantity": ln.quantity,
-                    "unit_price": money(ln.unit_price),
-                    "amount": money(ln.amount),
-                    "medical_aid_amount": money(ln.medical_aid_amount),
-                    "patient_amount": money(ln.patient_amount),
-                }
-                for ln in lines
-            ],
-            "refunds": [
-                {
-                    "refund_id": r.id,
-                    "payment_id": r.payment_id,
-                    "receipt_number": receipt,
-                    "amount": money(r.amount),
-                    "reason": r.reason,
-                    "refunded_at": r.refunded_at.isoformat(),
-                }
-                for r, receipt in refunds
-            ],
-            "can_submit_claim": can_claim,
-        }
-    )
-    return data
+
+
+def _line_json(ln: InvoiceLine) -> dict[str, Any]:
+    return {
+        "description": ln.description,
+        "quantity": ln.quantity,
+        "unit_price": money(ln.unit_price),
+        "amount": money(ln.amount),
+        "medical_aid_amount": money(ln.medical_aid_amount),
+        "patient_amount": money(ln.patient_amount),
+    }
+
+
+def _refund_json(r: Refund, receipt: str | None) -> dict[str, Any]:
+    return {
+        "refund_id": r.id,
+        "payment_id": r.payment_id,
+        "receipt_number": receipt,
+        "amount": money(r.amount),
+        "reason": r.reason,
+        "refunded_at": r.refunded_at.isoformat(),
+    }
 
 
 def receipt_extras(*, session: Session, invoice_id: int) -> dict[str, Any]:
