@@ -199,7 +199,7 @@ def _invoice_totals(
 
 def _invoice_page(
     session: Session, where: list[sa.ColumnElement[bool]], *, page: int, size: int
-) -> Sequence[sa.Row[Any]]:
+) -> Sequence[sa.Row[*tuple[Any, ...]]]:
     """One page of invoices with their patient's names and their clinic's name and timezone."""
     return session.execute(
         sa.select(
@@ -215,7 +215,11 @@ def _invoice_page(
 
 
 def _invoice_items(
-    session: Session, rows: Sequence[sa.Row[Any]], *, with_payments: bool, today: date
+    session: Session,
+    rows: Sequence[sa.Row[*tuple[Any, ...]]],
+    *,
+    with_payments: bool,
+    today: date,
 ) -> list[dict[str, Any]]:
     ids = [inv.id for inv, *_ in rows]
     services = _first_lines(session, ids)
@@ -351,7 +355,7 @@ def invoice_detail(*, session: Session, principal: Principal, invoice_id: int) -
     return data
 
 
-def _refunds(session: Session, invoice_id: int) -> Sequence[sa.Row[Any]]:
+def _refunds(session: Session, invoice_id: int) -> Sequence[sa.Row[Refund, str | None]]:
     """The invoice's refunds, oldest first, each with its payment's receipt number."""
     return session.execute(
         sa.select(Refund, col(Payment.receipt_number))
@@ -362,7 +366,11 @@ def _refunds(session: Session, invoice_id: int) -> Sequence[sa.Row[Any]]:
 
 
 def _add_refund_figures(
-    session: Session, payments: list[dict[str, Any]], *, invoice_id: int, refunds: Sequence[sa.Row[Any]]
+    session: Session,
+    payments: list[dict[str, Any]],
+    *,
+    invoice_id: int,
+    refunds: Sequence[sa.Row[Refund, str | None]],
 ) -> None:
     """Adds to each of ``invoice_json``'s payments its failure reason, what was refunded and
     what is still refundable (only a completed payment's remainder is)."""
@@ -386,7 +394,7 @@ def _add_refund_figures(
 
 
 def _can_submit_claim(invoice: Invoice, claim: dict[str, Any] | None) -> bool:
-    # A denied claim may be corrected and submitted again; any other claim stands.
+    # Only a denied claim may be submitted again; any other claim still stands.
     return (
         invoice.status is not InvoiceStatus.CANCELLED
         and invoice.medical_aid_portion > 0

@@ -123,6 +123,36 @@ def record_payment(
     the provider declines is kept with status failed and its reason; the caller shows it.
     """
     policy.require_desk_payment(session, principal=principal, invoice_id=invoice_id)
+    value, pay_method, ref, key = _payment_input(amount, method, reference, idempotency_key)
+
+    # Under the invoice's lock (PostgreSQL row lock; SQLite transactions begin IMMEDIATE), so a
+    # twin request with the same key waits here and then finds the first one's payment.
+    invoice = _locked_invoice(session, invoice_id)
+    if key is not None:
+        earlier = session.exec(select(Payment).where(Payment.idempotency_key == key)).first()
+        if earlier is not None:
+            return _replay(earlier, invoice_id, value, pay_method)
+    _check_payable(session, invoice=invoice, value=value, ref=ref)
+    payment = _pending_payment(
+        session, principal, invoice=invoice, value=value, method=pay_method, ref=ref, key=key
+    )
+    _charge(session, payment=payment, invoice=invoice, value=value, method=pay_method, ref=ref)
+    audit.record(
+        session,
+        principal_or_user_id=principal,
+        action="payment",
+        patient_id=invoice.patient_id,
+        resource_type="payment",
+        resource_id=payment.id,
+        detail=f"invoice {invoice.number} {money(value)} {pay_method.value} {payment.status.value}",
+    )
+    return payment
+
+
+def _payment_input(
+    amount: object, method: object, reference: str | None, idempotency_key: str | None
+) -> tuple[Decimal, PaymentMethod, str | None, str | None]:
+    """The amount, method, reference and idempotency key, checked and cleaned."""
     value, pay_method = parse_amount(amount), _method(method)
     ref = _clean(reference, field="reference", limit=MAX_REFERENCE)
     key = _clean(idempotency_key, field="idempotency_key", limit=64)
@@ -132,14 +162,11 @@ def record_payment(
             f"Enter the {pay_method.value.replace('_', ' ')} reference.",
             field="reference",
         )
+    return value, pay_method, ref, key
 
-    # Under the invoice's lock (PostgreSQL row lock; SQLite transactions begin IMMEDIATE), so a
-    # twin request with the same key waits here and then finds the first one's payment.
-    invoice = _locked_invoice(session, invoice_id)
-    if key is not None:
-        earlier = session.exec(select(Payment).where(Payment.idempotency_key == key)).first()
-        if earlier is not None:
-            return _replay(earlier, invoice_id, value, pay_method)
+
+def _check_payable(session: Session, *, invoice: Invoice, value: Decimal, ref: str | None) -> None:
+    """Refuses a reused reference, an invoice that takes no payments and an overpayment."""
     if (
         ref is not None
         and session.exec(select(Payment.id).where(Payment.transaction_reference == ref)).first()
@@ -159,30 +186,57 @@ def record_payment(
             field="amount",
         )
 
+
+def _pending_payment(
+    session: Session,
+    principal: Principal,
+    *,
+    invoice: Invoice,
+    value: Decimal,
+    method: PaymentMethod,
+    ref: str | None,
+    key: str | None,
+) -> Payment:
+    """The payment row, written as pending and then processing before the provider is asked."""
     payment = Payment(
         invoice_id=invoice.id,
         patient_id=invoice.patient_id,
         amount=value,
-        method=pay_method,
+        method=method,
         status=PaymentStatus.PENDING,
-        provider=provider_for(pay_method).name,
+        provider=provider_for(method).name,
         transaction_reference=ref,
         idempotency_key=key,
         recorded_by_id=principal.user_id,
     )
     # A concurrent twin with the same key or reference makes this flush raise IntegrityError
-    # (unique columns); the transaction is then lost and the caller retries once, when the
-    # checks above find the twin. (No SAVEPOINT here: releasing one would send the caller's
-    # queued events before its commit, see the note in the billing hand-over.)
+    # (unique columns); the transaction is then lost and the caller retries once, when
+    # record_payment's key and reference checks find the twin. (No SAVEPOINT here: releasing
+    # one would send the caller's queued events before its commit, see the note in the
+    # billing hand-over.)
     session.add(payment)
     session.flush()
     payment.status = PaymentStatus.PROCESSING
     session.flush()
-    result = provider_for(pay_method).charge(
+    return payment
+
+
+def _charge(
+    session: Session,
+    *,
+    payment: Payment,
+    invoice: Invoice,
+    value: Decimal,
+    method: PaymentMethod,
+    ref: str | None,
+) -> None:
+    """Asks the provider and records its answer: completed, failed with a reason, or still
+    processing."""
+    result = provider_for(method).charge(
         amount=value,
         currency=CURRENCY,
         reference=ref,
-        method=pay_method,
+        method=method,
         metadata={"invoice": invoice.number, "payment_id": payment.id or 0},
     )
     payment.processing_fee = result.fee
@@ -194,16 +248,6 @@ def record_payment(
         payment.failure_reason = (result.failure_reason or "declined")[:120]
     session.add(payment)
     session.flush()
-    audit.record(
-        session,
-        principal_or_user_id=principal,
-        action="payment",
-        patient_id=invoice.patient_id,
-        resource_type="payment",
-        resource_id=payment.id,
-        detail=f"invoice {invoice.number} {money(value)} {pay_method.value} {payment.status.value}",
-    )
-    return payment
 
 
 def _complete(session: Session, *, payment: Payment, invoice: Invoice) -> None:

@@ -210,6 +210,22 @@ def update_medical_aid(
     patient = _patient_of(session, user_id)
     if patient is None or patient.id is None:
         raise InvalidInput("Only patients have a medical aid membership.", field="scheme_code")
+    scheme = _active_scheme(session, scheme_code)
+    policy, dependant = _membership_numbers(policy_number, dependant_code)
+    _refuse_anothers_membership(session, patient=patient, scheme=scheme, policy=policy, dependant=dependant)
+    try:
+        current = _make_primary(session, patient=patient, scheme=scheme, policy=policy, dependant=dependant)
+        audit_own_record(
+            session, user, audit.AuditAction.UPDATE, patient.id, "medical_aid_membership", current.id, ip
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return _profile(session, user)
+
+
+def _active_scheme(session: Session, scheme_code: str) -> MedicalAidScheme:
     code = (scheme_code or "").strip()
     if not code:
         raise InvalidInput("Choose your medical aid scheme.", field="scheme_code")
@@ -220,6 +236,11 @@ def update_medical_aid(
     ).first()
     if scheme is None:
         raise InvalidInput("Choose a medical aid scheme from the list.", field="scheme_code")
+    return scheme
+
+
+def _membership_numbers(policy_number: str, dependant_code: str) -> tuple[str, str]:
+    """The policy number and dependant code, checked; a blank dependant code is the main member's."""
     policy = required_field(policy_number, field="policy_number", label="policy number", max_length=40)
     if not re.fullmatch(r"[A-Za-z0-9/-]{3,40}", policy):
         raise InvalidInput(
@@ -230,7 +251,12 @@ def update_medical_aid(
         raise InvalidInput(
             "The dependant code is 1 to 4 digits (00 for the main member).", field="dependant_code"
         )
+    return policy, dependant
 
+
+def _refuse_anothers_membership(
+    session: Session, *, patient: Patient, scheme: MedicalAidScheme, policy: str, dependant: str
+) -> None:
     duplicate = session.exec(
         select(MedicalAidMembership.id).where(
             MedicalAidMembership.scheme_id == scheme.id,
@@ -244,41 +270,40 @@ def update_medical_aid(
             "This policy and dependant code belong to another patient. Check the numbers on your card.",
             field="policy_number",
         )
-    try:
-        memberships = session.exec(
-            select(MedicalAidMembership).where(MedicalAidMembership.patient_id == patient.id)
-        ).all()
-        current = next((m for m in memberships if m.scheme_id == scheme.id), None)
-        for m in memberships:
-            if m is not current and m.is_primary:
-                m.is_primary = False
-                session.add(m)
-        if current is None:
-            current = MedicalAidMembership(
-                patient_id=patient.id,
-                scheme_id=scheme.id,
-                policy_number=policy,
-                dependant_code=dependant,
-                principal_member=f"{patient.first_name} {patient.last_name}" if dependant == "00" else None,
-                status=MembershipStatus.PENDING,
-                valid_from=utcnow().date(),
-            )
-        else:
-            if (current.policy_number, current.dependant_code) != (policy, dependant):
-                # New numbers must be checked again by the clinic before claims use them.
-                current.status = MembershipStatus.PENDING
-            current.policy_number, current.dependant_code = policy, dependant
-        current.is_primary = True
-        session.add(current)
-        session.flush()
-        audit_own_record(
-            session, user, audit.AuditAction.UPDATE, patient.id, "medical_aid_membership", current.id, ip
+
+
+def _make_primary(
+    session: Session, *, patient: Patient, scheme: MedicalAidScheme, policy: str, dependant: str
+) -> MedicalAidMembership:
+    """The patient's membership of ``scheme`` (new or updated), made their only primary one;
+    flushed, not committed."""
+    memberships = session.exec(
+        select(MedicalAidMembership).where(MedicalAidMembership.patient_id == patient.id)
+    ).all()
+    current = next((m for m in memberships if m.scheme_id == scheme.id), None)
+    for m in memberships:
+        if m is not current and m.is_primary:
+            m.is_primary = False
+            session.add(m)
+    if current is None:
+        current = MedicalAidMembership(
+            patient_id=patient.id,
+            scheme_id=scheme.id,
+            policy_number=policy,
+            dependant_code=dependant,
+            principal_member=f"{patient.first_name} {patient.last_name}" if dependant == "00" else None,
+            status=MembershipStatus.PENDING,
+            valid_from=utcnow().date(),
         )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return _profile(session, user)
+    else:
+        if (current.policy_number, current.dependant_code) != (policy, dependant):
+            # New numbers must be checked again by the clinic before claims use them.
+            current.status = MembershipStatus.PENDING
+        current.policy_number, current.dependant_code = policy, dependant
+    current.is_primary = True
+    session.add(current)
+    session.flush()
+    return current
 
 
 def change_password(

@@ -288,86 +288,18 @@ def sign_in(
 
     Raises SsoError (already recorded and committed) when nobody may be signed in.
     """
-    if not client_token:
-        raise ValueError("a session needs the client token")
-    if not identity.issuer or not identity.subject:
-        raise ValueError("issuer and subject are required")
-    if len(identity.issuer) > 255 or len(identity.subject) > 255:
-        raise SsoError(SsoRefusal.FAILED, "issuer or subject too long")
+    _check_request(identity, client_token)
     email = normalise_email(identity.email or "")[:254]
     try:
         user, link = _find_account(session, identity)
         if link is None:
-            if not email or not identity.email_verified:
-                raise _refuse(
-                    session,
-                    SsoRefusal.UNVERIFIED,
-                    email=email,
-                    user=None,
-                    ip=ip,
-                    provider=provider,
-                    detail="no verified email",
-                )
-            user = session.exec(select(User).where(sa.func.lower(User.email) == email)).first()
-            if user is None:
-                raise _refuse(
-                    session, SsoRefusal.NO_ACCOUNT, email=email, user=None, ip=ip, provider=provider
-                )
-            other = session.exec(
-                select(OAuthIdentity.id).where(
-                    OAuthIdentity.user_id == user.id, OAuthIdentity.issuer == identity.issuer
-                )
-            ).first()
-            if other is not None:
-                raise _refuse(
-                    session,
-                    SsoRefusal.CONFLICT,
-                    email=email,
-                    user=user,
-                    ip=ip,
-                    provider=provider,
-                    detail=f"account already linked to another subject ({_hash(identity.subject)})",
-                )
-        if user is None:  # the identity row outlived its account (cannot happen with the FK)
-            raise _refuse(session, SsoRefusal.NO_ACCOUNT, email=email, user=None, ip=ip, provider=provider)
-        if not user.is_active:
-            raise _refuse(
-                session, SsoRefusal.INACTIVE, email=email or user.email, user=user, ip=ip, provider=provider
-            )
-
+            user = _account_by_email(session, identity, email=email, ip=ip, provider=provider)
+        user = _active_account(session, user, email=email, ip=ip, provider=provider)
         assert user.id is not None
         if link is None:
-            link = OAuthIdentity(
-                user_id=user.id, issuer=identity.issuer, subject=identity.subject, email=email or None
-            )
-            session.add(link)
-            session.flush()
-            audit.record(
-                session,
-                principal_or_user_id=user.id,
-                role=user.role,
-                action=audit.AuditAction.CREATE,
-                patient_id=None,
-                resource_type="oauth_identity",
-                resource_id=link.id,
-                ip=ip,
-                detail=f"{METHOD}:{provider} linked by verified email",
-            )
-        user.last_login_at = utcnow()
-        session.add(user)
-        _record(
-            session,
-            outcome=LoginOutcome.SUCCESS,
-            email=user.email,
-            user=user,
-            ip=ip,
-            provider=provider,
-            action="login",
-            detail="signed in",
-        )
-        # Commits everything above together with the new session row.
-        sessions.create_session(
-            session=session, user_id=user.id, client_token=client_token, ip=ip, user_agent=user_agent
+            _link_identity(session, user, identity, email=email, ip=ip, provider=provider)
+        _open_session(
+            session, user, client_token=client_token, ip=ip, provider=provider, user_agent=user_agent
         )
     except SsoError:
         raise
@@ -379,3 +311,104 @@ def sign_in(
         session.rollback()
         raise
     return public_user(user)
+
+
+def _check_request(identity: OidcIdentity, client_token: str) -> None:
+    if not client_token:
+        raise ValueError("a session needs the client token")
+    if not identity.issuer or not identity.subject:
+        raise ValueError("issuer and subject are required")
+    if len(identity.issuer) > 255 or len(identity.subject) > 255:
+        raise SsoError(SsoRefusal.FAILED, "issuer or subject too long")
+
+
+def _account_by_email(
+    session: Session, identity: OidcIdentity, *, email: str, ip: str | None, provider: str
+) -> User:
+    """The existing account an unlinked identity's verified email names, if it may be linked;
+    otherwise raises the recorded refusal."""
+    if not email or not identity.email_verified:
+        raise _refuse(
+            session,
+            SsoRefusal.UNVERIFIED,
+            email=email,
+            user=None,
+            ip=ip,
+            provider=provider,
+            detail="no verified email",
+        )
+    user = session.exec(select(User).where(sa.func.lower(User.email) == email)).first()
+    if user is None:
+        raise _refuse(session, SsoRefusal.NO_ACCOUNT, email=email, user=None, ip=ip, provider=provider)
+    other = session.exec(
+        select(OAuthIdentity.id).where(
+            OAuthIdentity.user_id == user.id, OAuthIdentity.issuer == identity.issuer
+        )
+    ).first()
+    if other is not None:
+        raise _refuse(
+            session,
+            SsoRefusal.CONFLICT,
+            email=email,
+            user=user,
+            ip=ip,
+            provider=provider,
+            detail=f"account already linked to another subject ({_hash(identity.subject)})",
+        )
+    return user
+
+
+def _active_account(
+    session: Session, user: User | None, *, email: str, ip: str | None, provider: str
+) -> User:
+    if user is None:  # the identity row outlived its account (cannot happen with the FK)
+        raise _refuse(session, SsoRefusal.NO_ACCOUNT, email=email, user=None, ip=ip, provider=provider)
+    if not user.is_active:
+        raise _refuse(
+            session, SsoRefusal.INACTIVE, email=email or user.email, user=user, ip=ip, provider=provider
+        )
+    return user
+
+
+def _link_identity(
+    session: Session, user: User, identity: OidcIdentity, *, email: str, ip: str | None, provider: str
+) -> None:
+    assert user.id is not None
+    link = OAuthIdentity(
+        user_id=user.id, issuer=identity.issuer, subject=identity.subject, email=email or None
+    )
+    session.add(link)
+    session.flush()
+    audit.record(
+        session,
+        principal_or_user_id=user.id,
+        role=user.role,
+        action=audit.AuditAction.CREATE,
+        patient_id=None,
+        resource_type="oauth_identity",
+        resource_id=link.id,
+        ip=ip,
+        detail=f"{METHOD}:{provider} linked by verified email",
+    )
+
+
+def _open_session(
+    session: Session, user: User, *, client_token: str, ip: str | None, provider: str, user_agent: str | None
+) -> None:
+    assert user.id is not None
+    user.last_login_at = utcnow()
+    session.add(user)
+    _record(
+        session,
+        outcome=LoginOutcome.SUCCESS,
+        email=user.email,
+        user=user,
+        ip=ip,
+        provider=provider,
+        action="login",
+        detail="signed in",
+    )
+    # Commits the whole sign-in (any new link, audit rows, this attempt) with the new session row.
+    sessions.create_session(
+        session=session, user_id=user.id, client_token=client_token, ip=ip, user_agent=user_agent
+    )

@@ -117,6 +117,19 @@ def _email(session: Session, email: str, errors: dict[str, str]) -> str:
     return address
 
 
+@dataclass(frozen=True, slots=True)
+class _StaffForm:
+    """The create form's values once every field has passed."""
+
+    role: Role
+    email: str
+    first_name: str
+    last_name: str
+    phone: str | None
+    specialization: str
+    license_number: str
+
+
 def create_staff(
     *,
     session: Session,
@@ -135,24 +148,42 @@ def create_staff(
     """A staff account, with a temporary password returned once, or no password and an
     emailed reset link. If the email cannot be sent, nothing is created."""
     admin_only(session, principal=principal, resource_type=RESOURCE, ip=ip)
+    form = _staff_form(
+        session,
+        role=role,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        specialization=specialization,
+        license_number=license_number,
+    )
+    password = None if send_reset_link else temporary_password(form.email)
+    user = _new_user(form, password)
+    _save_staff(
+        session, principal, user, form, send_reset_link=send_reset_link, is_radiologist=is_radiologist, ip=ip
+    )
+    return CreatedStaff(
+        user=accounts.public_user(user), temporary_password=password, reset_link_sent=send_reset_link
+    )
+
+
+def _staff_form(
+    session: Session,
+    *,
+    role: Role | str,
+    email: str,
+    first_name: str,
+    last_name: str,
+    phone: str | None,
+    specialization: str | None,
+    license_number: str | None,
+) -> _StaffForm:
+    """The checked form, or AdminFormError with every field's problem (in the form's order)."""
     errors: dict[str, str] = {}
-    chosen: Role | None = None
-    try:
-        chosen = parse_role(role)
-    except AccountError as exc:
-        errors["role"] = exc.message
-    if chosen is not None and chosen not in STAFF_ROLES:
-        errors["role"] = "Staff accounts are doctors, clinic, billing or analytics staff, or administrators."
+    chosen = _staff_role(role, errors)
     address = _email(session, email, errors)
-    names: dict[str, str] = {}
-    for field, label, raw in (
-        ("first_name", "first name", first_name),
-        ("last_name", "last name", last_name),
-    ):
-        try:
-            names[field] = required_text(raw, field=field, label=label, max_length=80)
-        except AccountError as exc:
-            errors[field] = exc.message
+    names = _names(first_name, last_name, errors)
     phone_value = None
     try:
         phone_value = accounts.validate_phone(phone)
@@ -164,45 +195,74 @@ def create_staff(
     if errors:
         raise AdminFormError(errors)
     assert chosen is not None
-    password = None if send_reset_link else temporary_password(address)
-
-    user = User(
-        email=address,
-        password_hash=hash_password(password) if password else None,
+    return _StaffForm(
         role=chosen,
+        email=address,
         first_name=names["first_name"],
         last_name=names["last_name"],
         phone=phone_value,
-        notify_sms=phone_value is not None,
+        specialization=speciality,
+        license_number=licence,
     )
+
+
+def _staff_role(role: Role | str, errors: dict[str, str]) -> Role | None:
+    chosen: Role | None = None
     try:
-        session.add(user)
-        session.flush()
-        if chosen is Role.DOCTOR:
-            doctor = Doctor(
-                user_id=user.id,
-                specialization=speciality,
-                license_number=licence,
-                is_radiologist=is_radiologist,
-            )
-            session.add(doctor)
-            session.flush()
-        how = "reset link emailed" if send_reset_link else "temporary password"
-        record(
+        chosen = parse_role(role)
+    except AccountError as exc:
+        errors["role"] = exc.message
+    if chosen is not None and chosen not in STAFF_ROLES:
+        errors["role"] = "Staff accounts are doctors, clinic, billing or analytics staff, or administrators."
+    return chosen
+
+
+def _names(first_name: str, last_name: str, errors: dict[str, str]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for field, label, raw in (
+        ("first_name", "first name", first_name),
+        ("last_name", "last name", last_name),
+    ):
+        try:
+            names[field] = required_text(raw, field=field, label=label, max_length=80)
+        except AccountError as exc:
+            errors[field] = exc.message
+    return names
+
+
+def _new_user(form: _StaffForm, password: str | None) -> User:
+    return User(
+        email=form.email,
+        password_hash=hash_password(password) if password else None,
+        role=form.role,
+        first_name=form.first_name,
+        last_name=form.last_name,
+        phone=form.phone,
+        notify_sms=form.phone is not None,
+    )
+
+
+def _save_staff(
+    session: Session,
+    principal: Principal,
+    user: User,
+    form: _StaffForm,
+    *,
+    send_reset_link: bool,
+    is_radiologist: bool,
+    ip: str | None,
+) -> None:
+    """Writes and commits the account, or rolls it all back and says why."""
+    try:
+        _write_staff(
             session,
             principal,
-            "user.create",
-            resource_type=RESOURCE,
-            resource_id=user.id,
+            user,
+            form,
+            send_reset_link=send_reset_link,
+            is_radiologist=is_radiologist,
             ip=ip,
-            detail=f"role={chosen.value}; {how}",
         )
-        if send_reset_link:
-            # The account is flushed, so the reset finds it; start_password_reset commits it
-            # all at once, and rolls it all back if the mail server refuses.
-            accounts.start_password_reset(session=session, email=address)
-        else:
-            session.commit()
     except MailError:
         raise InvalidInput(
             "The reset email could not be sent, so the account was not created. "
@@ -220,6 +280,44 @@ def create_staff(
     except BaseException:
         session.rollback()
         raise
-    return CreatedStaff(
-        user=accounts.public_user(user), temporary_password=password, reset_link_sent=send_reset_link
+
+
+def _write_staff(
+    session: Session,
+    principal: Principal,
+    user: User,
+    form: _StaffForm,
+    *,
+    send_reset_link: bool,
+    is_radiologist: bool,
+    ip: str | None,
+) -> None:
+    """Writes the account (and a doctor's row) and its audit row, then commits, or has
+    start_password_reset commit once the link is sent."""
+    session.add(user)
+    session.flush()
+    if form.role is Role.DOCTOR:
+        doctor = Doctor(
+            user_id=user.id,
+            specialization=form.specialization,
+            license_number=form.license_number,
+            is_radiologist=is_radiologist,
+        )
+        session.add(doctor)
+        session.flush()
+    how = "reset link emailed" if send_reset_link else "temporary password"
+    record(
+        session,
+        principal,
+        "user.create",
+        resource_type=RESOURCE,
+        resource_id=user.id,
+        ip=ip,
+        detail=f"role={form.role.value}; {how}",
     )
+    if send_reset_link:
+        # The account is flushed, so the reset finds it; start_password_reset commits it
+        # all at once, and rolls it all back if the mail server refuses.
+        accounts.start_password_reset(session=session, email=form.email)
+    else:
+        session.commit()
