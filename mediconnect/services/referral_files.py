@@ -25,14 +25,13 @@ from pathlib import Path
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from mediconnect.core import audit, policy
-from mediconnect.core.errors import AccessDenied, DashboardError, DashErrorCode
-from mediconnect.core.policy import Action, Principal
+from mediconnect.core.errors import DashboardError, DashErrorCode
+from mediconnect.core.policy import Principal
 from mediconnect.core.settings import get_settings
-from mediconnect.models.referrals import Referral, ReferralDocument
-from mediconnect.models.users import Role
+from mediconnect.models.referrals import ReferralDocument
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_NAME = 120
@@ -178,29 +177,11 @@ def open_referral_document(
 ) -> tuple[ReferralDocument, Path]:
     """The document and its file, for whoever may read that patient's referral (audited).
 
-    The patient themself, clinic staff and doctors associated with the patient, the referring
-    doctor who sent it, billing staff of the patient, admins: ``require_patient(READ)``, plus
-    a referring doctor only for their own referrals. A missing or deleted document is DASH_006
-    like one the caller may not see, so ids reveal nothing.
+    Who may: ``policy.require_referral_document`` (the patient's readers; of referring doctors
+    only the one who sent it; a missing document is DASH_006 like a refused one).
     """
-    if Action.READ not in policy.PATIENT_ACTIONS.get(principal.role, frozenset()):
-        raise AccessDenied(DashErrorCode.DASH_002, f"role {principal.role.value} may not read referrals")
-    row = session.exec(
-        select(ReferralDocument, Referral)
-        .join(Referral, col(Referral.id) == col(ReferralDocument.referral_id))
-        .where(col(ReferralDocument.id) == document_id)
-    ).first()
-    if row is None or row[0].deleted_at is not None or row[1].patient_id is None:
-        raise AccessDenied(DashErrorCode.DASH_006, "not associated with this document")
-    doc, referral = row
+    doc, referral = policy.require_referral_document(session, principal=principal, document_id=document_id)
     patient_id = referral.patient_id
-    assert patient_id is not None
-    policy.require_patient(session, principal=principal, patient_id=patient_id, action=Action.READ)
-    if (
-        principal.role is Role.REFERRING_DOCTOR
-        and referral.referring_doctor_id != principal.referring_doctor_id
-    ):
-        raise AccessDenied(DashErrorCode.DASH_006, "not this doctor's referral")
     path = path_of(doc.stored_name)
     if not path.is_file():
         raise DashboardError(DashErrorCode.DASH_003, "the document file is not available")

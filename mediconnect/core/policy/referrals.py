@@ -22,8 +22,8 @@ def require_referral_document(
 ) -> tuple[ReferralDocument, Referral]:
     """The document and its referral, when ``principal`` may read it; else AccessDenied.
 
-    The rule ``services/referral_files.open_referral_document`` applies today (which then
-    checks the file and audits the download)."""
+    ``services/referral_files.open_referral_document`` calls it, then checks the file and
+    audits the download."""
     if Action.READ not in PATIENT_ACTIONS.get(principal.role, frozenset()):
         raise AccessDenied(DashErrorCode.DASH_002, f"role {principal.role.value} may not read referrals")
     row = session.exec(
