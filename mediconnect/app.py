@@ -27,8 +27,8 @@ from mediconnect.features.booking import page as _booking  # noqa: F401 - regist
 from mediconnect.features.booking import waitlist_page as _waitlist  # noqa: F401 - /appointments/waitlist/
 from mediconnect.features.catalog import clinic_page as _manage_clinics  # noqa: F401 - registers /manage/clinics/
 from mediconnect.features.catalog import services_page as _manage_services  # noqa: F401 - registers /manage/services/
-from mediconnect.features.dashboards import clinic_page as _clinic_dash  # noqa: F401 - /clinics/[id]/dashboard/
-from mediconnect.features.dashboards import doctor_page as _doctor_dash  # noqa: F401 - /dashboard/doctor/
+from mediconnect.features.dashboards.clinic import page as _clinic_dash  # noqa: F401 - /clinics/[id]/dashboard/
+from mediconnect.features.dashboards.doctor import page as _doctor_dash  # noqa: F401 - /dashboard/doctor/
 from mediconnect.features.desk import page as _desk  # noqa: F401 - registers /desk/
 from mediconnect.features.landing import page as _landing  # noqa: F401 - registers its pages
 from mediconnect.features.live import hub

@@ -10,7 +10,9 @@ from sqlmodel import Session
 
 from mediconnect.dashboards import clinic, doctor
 from mediconnect.dashboards.kit import daily_stats
-from mediconnect.features.dashboards import clinic_views, doctor_views, refresh
+from mediconnect.features.dashboards import refresh
+from mediconnect.features.dashboards.clinic import views as clinic_views
+from mediconnect.features.dashboards.doctor import views as doctor_views
 from tests.dashboards import clinic_world, doctor_world
 
 

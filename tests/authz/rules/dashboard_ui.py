@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mediconnect.features.dashboards.clinic_page import ROLES as CLINIC_PAGE_ROLES
-from mediconnect.features.dashboards.doctor_page import ROLES as DOCTOR_PAGE_ROLES
+from mediconnect.features.dashboards.clinic.page import ROLES as CLINIC_PAGE_ROLES
+from mediconnect.features.dashboards.doctor.page import ROLES as DOCTOR_PAGE_ROLES
 from mediconnect.models.users import Role
 from tests.authz.matrix import ADMINS, PUBLIC, Ctx, Rule
 

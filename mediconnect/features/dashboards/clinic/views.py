@@ -13,8 +13,8 @@ from typing import Any
 
 from mediconnect.dashboards.clinic.schema import ClinicDashboard
 from mediconnect.features.dashboards import charts, refresh
-from mediconnect.features.dashboards import clinic_tables as t
 from mediconnect.features.dashboards import views as v
+from mediconnect.features.dashboards.clinic import tables as t
 from mediconnect.features.kit.format import MODALITY_LABELS
 
 

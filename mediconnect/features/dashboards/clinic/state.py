@@ -17,9 +17,10 @@ from sqlmodel import Session
 from mediconnect.core.errors import AccessDenied, DashboardError, DashErrorCode
 from mediconnect.core.policy import DashboardType, Principal, require_dashboard
 from mediconnect.dashboards.clinic.schema import ClinicDashboard
-from mediconnect.features.dashboards import charts, clinic_views
+from mediconnect.features.dashboards import charts
 from mediconnect.features.dashboards.base import DashboardBase, Fetched
-from mediconnect.features.dashboards.clinic_tables import DepartmentRow, DoctorRow, EventRow
+from mediconnect.features.dashboards.clinic import views as clinic_views
+from mediconnect.features.dashboards.clinic.tables import DepartmentRow, DoctorRow, EventRow
 from mediconnect.features.dashboards.views import Alert, Insight, Metric
 from mediconnect.features.kit.calls import page_call, path_id
 from mediconnect.features.shell.state import private_state

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mediconnect.features.dashboards import components as c
-from mediconnect.features.dashboards.doctor_state import ROUTE, DoctorDashboardState
+from mediconnect.features.dashboards.doctor.state import ROUTE, DoctorDashboardState
 from mediconnect.features.dashboards.frame import frame, two_columns
 from mediconnect.features.shell.template import page
 from mediconnect.models.users import Role

@@ -16,9 +16,10 @@ from sqlmodel import Session
 
 from mediconnect.core.policy import Principal
 from mediconnect.dashboards.doctor.schema import DoctorDashboard
-from mediconnect.features.dashboards import charts, doctor_views
+from mediconnect.features.dashboards import charts
 from mediconnect.features.dashboards.base import DashboardBase, Fetched
-from mediconnect.features.dashboards.doctor_views import Upcoming
+from mediconnect.features.dashboards.doctor import views as doctor_views
+from mediconnect.features.dashboards.doctor.views import Upcoming
 from mediconnect.features.dashboards.views import Alert, Insight, Metric, QuickAction
 from mediconnect.features.shell.state import private_state
 from mediconnect.services.options import Option

@@ -6,7 +6,7 @@ import reflex as rx
 
 from mediconnect.features.dashboards import components as c
 from mediconnect.features.dashboards import status
-from mediconnect.features.dashboards.clinic_state import ClinicDashboardState
+from mediconnect.features.dashboards.clinic.state import ClinicDashboardState
 from mediconnect.features.dashboards.frame import frame, two_columns
 from mediconnect.features.shell.template import page
 from mediconnect.models.users import Role

@@ -1,0 +1,1 @@
+"""The clinic dashboard page: /clinics/<id>/dashboard/ (page, state, views, tables)."""

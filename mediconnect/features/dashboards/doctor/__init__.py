@@ -1,0 +1,1 @@
+"""The doctor dashboard page: /dashboard/doctor/ (page, state, views)."""
