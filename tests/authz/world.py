@@ -614,9 +614,8 @@ class World:
         fp = Fingerprint()
         with self.engine.connect() as conn:
             # Counts before rows: a write committed in between is read again next time, never missed.
-            counts: dict[str, int] = dict(
-                conn.execute(sa.text(f"SELECT name, count(*) FROM {CHANGE_LOG} GROUP BY name")).tuples().all()
-            )
+            rows = conn.execute(sa.text(f"SELECT name, count(*) FROM {CHANGE_LOG} GROUP BY name")).all()
+            counts: dict[str, int] = {name: n for name, n in rows}
             for name, query, cols, pk in self._queries():
                 count = (counts.get(name, 0), counts.get(OWNER_VIA.get(name, ""), 0))
                 if name in self._read and self._read[name][0] == count:

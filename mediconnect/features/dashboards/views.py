@@ -8,12 +8,14 @@ any function, and checked by mypy against the schema: a renamed key fails the ty
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Protocol, TypedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Protocol, TypedDict, TypeVar
 
 from mediconnect.dashboards.doctor.schema import DoctorQuickAction
 from mediconnect.features.kit.format import money, short_when
 from mediconnect.features.shell.routes import route_exists
+
+D = TypeVar("D")
 
 DASH = "—"
 # A figure as the schema holds it: a count, a rate, minutes, or money as its string.
@@ -215,3 +217,13 @@ def alert(
         action=action or advice,
         action_label="Action required" if action else ("Recommendation" if advice else ""),
     )
+
+
+def by_tier(
+    builders: Mapping[str, Callable[[D], dict[str, Any]]], dash: D, tiers: list[str]
+) -> dict[str, Any]:
+    """The page's vars of the refresh ``tiers`` asked for, each from its section builder."""
+    out: dict[str, Any] = {}
+    for tier in tiers:
+        out.update(builders[tier](dash))
+    return out

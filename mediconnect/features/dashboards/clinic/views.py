@@ -230,7 +230,4 @@ BUILDERS: dict[str, Callable[[ClinicDashboard], dict[str, Any]]] = {
 
 
 def sections(dash: ClinicDashboard, tiers: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for tier in tiers:
-        out.update(BUILDERS[tier](dash))
-    return out
+    return v.by_tier(BUILDERS, dash, tiers)

@@ -222,7 +222,4 @@ BUILDERS: dict[str, Callable[[DoctorDashboard], dict[str, Any]]] = {
 
 
 def sections(dash: DoctorDashboard, tiers: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for tier in tiers:
-        out.update(BUILDERS[tier](dash))
-    return out
+    return v.by_tier(BUILDERS, dash, tiers)
