@@ -28,9 +28,6 @@ DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
 
 def main() -> int:
-    from mediconnect.bootstrap import wire
-
-    wire()  # the commit hooks (cache invalidation, rollup refresh), as every app process does
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--postgres", default=DEFAULT_PG, metavar="SERVER_URL")
     ap.add_argument("--database-url", help="use this seeded database instead of seeding a new one")
@@ -45,6 +42,9 @@ def main() -> int:
     # Before anything reads Settings: this process publishes to the app's Redis.
     os.environ["REDIS_URL"] = args.redis
     os.environ["MEDICONNECT_TEST_PORT"] = str(args.port)
+    from mediconnect.bootstrap import wire
+
+    wire()  # after the environment: the commit hooks, as every app process does
 
     from mediconnect.core.db import make_engine
 

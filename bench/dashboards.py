@@ -209,9 +209,6 @@ def prewarm(database_url: str) -> float:
 
 
 def main() -> int:
-    from mediconnect.bootstrap import wire
-
-    wire()  # the commit hooks (cache invalidation, rollup refresh), as every app process does
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_DB)
     ap.add_argument("--redis", default=os.environ.get("REDIS_URL") or DEFAULT_REDIS)
@@ -228,6 +225,9 @@ def main() -> int:
     os.environ["DATABASE_URL"] = args.database_url
     os.environ["REDIS_URL"] = args.redis
     os.environ.setdefault("DASHBOARD_RATE_LIMIT", "1000000")
+    from mediconnect.bootstrap import wire
+
+    wire()  # after the environment: the commit hooks, as every app process does
 
     if not args.no_prewarm:
         print(f"pre-read the dashboards' tables into the OS page cache in {prewarm(args.database_url):.1f} s")
