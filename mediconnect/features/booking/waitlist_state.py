@@ -142,38 +142,33 @@ class WaitlistState(rx.State):
 
     @rx.event
     async def decline(self, entry_id: int):
-        entry = self._entry(entry_id)
-        if entry is None:
-            self.notice, self.notice_kind = "That offer is no longer open.", "error"
-            return None
-        eid = entry["id"]
-
-        outcome = await self._call(lambda db, p: waitlist.decline(session=db, principal=p, entry_id=eid))
-        if outcome.redirect is not None:
-            self.reset()
-            return outcome.redirect
-        self.notice, self.notice_kind = (
-            (outcome.error, "error")
-            if not outcome.ok
-            else ("Offer declined. It goes to the next person.", "info")
+        return await self._on_entry(
+            entry_id,
+            lambda db, p, eid: waitlist.decline(session=db, principal=p, entry_id=eid),
+            missing="That offer is no longer open.",
+            done="Offer declined. It goes to the next person.",
         )
-        return await self._fetch()
 
     @rx.event
     async def leave(self, entry_id: int):
+        return await self._on_entry(
+            entry_id,
+            lambda db, p, eid: waitlist.leave(session=db, principal=p, entry_id=eid),
+            missing="That entry is no longer on your list.",
+            done="You have left the waiting list for that day.",
+        )
+
+    async def _on_entry(self, entry_id: int, work, *, missing: str, done: str):  # type: ignore[no-untyped-def]
+        """Run ``work`` on one of the caller's own entries (the service checks it again), then
+        say how it went and reload the list."""
         entry = self._entry(entry_id)
         if entry is None:
-            self.notice, self.notice_kind = "That entry is no longer on your list.", "error"
+            self.notice, self.notice_kind = missing, "error"
             return None
         eid = entry["id"]
-
-        outcome = await self._call(lambda db, p: waitlist.leave(session=db, principal=p, entry_id=eid))
+        outcome = await self._call(lambda db, p: work(db, p, eid))
         if outcome.redirect is not None:
             self.reset()
             return outcome.redirect
-        self.notice, self.notice_kind = (
-            (outcome.error, "error")
-            if not outcome.ok
-            else ("You have left the waiting list for that day.", "info")
-        )
+        self.notice, self.notice_kind = (outcome.error, "error") if not outcome.ok else (done, "info")
         return await self._fetch()
