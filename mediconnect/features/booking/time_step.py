@@ -99,19 +99,20 @@ def _closed_day() -> rx.Component:
     )
 
 
-def _nearest() -> rx.Component:
+def _time_choices(times: rx.Var, test_id: str) -> rx.Component:
+    """The nearest free times as buttons; choosing one picks it (nothing when there are none)."""
     return rx.cond(
-        S.nearest.length() > 0,
+        times.length() > 0,
         rx.vstack(
             rx.text("The nearest free times:", size="2", weight="medium"),
             rx.flex(
                 rx.foreach(
-                    S.nearest,
+                    times,
                     lambda a: rx.button(
                         a["label"],
                         variant="outline",
                         on_click=S.choose_alternative(a["key"]),
-                        data_testid="nearest",
+                        data_testid=test_id,
                     ),
                 ),
                 wrap="wrap",
@@ -121,6 +122,11 @@ def _nearest() -> rx.Component:
             width="100%",
         ),
     )
+
+
+def _nearest() -> rx.Component:
+    """Under a day with no free time."""
+    return _time_choices(S.nearest, "nearest")
 
 
 def time_step() -> rx.Component:
@@ -181,24 +187,5 @@ def time_step() -> rx.Component:
 
 
 def alternatives() -> rx.Component:
-    return rx.cond(
-        S.alternatives.length() > 0,
-        rx.vstack(
-            rx.text("The nearest free times:", size="2", weight="medium"),
-            rx.hstack(
-                rx.foreach(
-                    S.alternatives,
-                    lambda a: rx.button(
-                        a["label"],
-                        variant="outline",
-                        on_click=S.choose_alternative(a["key"]),
-                        data_testid="alternative",
-                    ),
-                ),
-                wrap="wrap",
-                spacing="2",
-            ),
-            spacing="2",
-            width="100%",
-        ),
-    )
+    """After a refused time (just taken), where Confirm was."""
+    return _time_choices(S.alternatives, "alternative")
